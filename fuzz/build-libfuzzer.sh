@@ -1,0 +1,44 @@
+#!/bin/bash
+# Builds the fuzz targets with clang's libFuzzer, ASan and UBSan, from the
+# same sources as the tool (src/*.c without main.c).
+#
+# Usage: fuzz/build-libfuzzer.sh BUILD_DIR
+#   BUILD_DIR is a configured build directory (it holds config.h); the
+#   targets are written there as fuzz-NAME-libfuzzer.  CC (default clang)
+#   and CFLAGS are honoured.  Then, for example:
+#   BUILD_DIR/fuzz-ldcache-libfuzzer -max_total_time=60 fuzz/corpus/ldcache
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 BUILD_DIR" >&2
+	exit 2
+fi
+build=$1
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -f "$build/config.h" ]; then
+	echo "$0: $build/config.h not found: run configure in $build first" >&2
+	exit 1
+fi
+cc=${CC:-clang}
+pkg_cflags=$(pkg-config --cflags libelf libdw)
+pkg_libs=$(pkg-config --libs libelf libdw)
+
+lib_sources=()
+for f in "$srcdir"/src/*.c; do
+	[ "$(basename "$f")" = main.c ] || lib_sources+=("$f")
+done
+
+for name in elfobj ldcache ldconf; do
+	target=$srcdir/fuzz/fuzz_$name.c
+	out=$build/fuzz-$name-libfuzzer
+	if [ ! -f "$target" ]; then
+		echo "$0: $target missing, skipping" >&2
+		continue
+	fi
+	# shellcheck disable=SC2086 # pkg-config output is a word list
+	"$cc" -std=c11 -g -O1 -fno-omit-frame-pointer \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-I "$srcdir/include" -I "$build" $pkg_cflags ${CFLAGS:-} \
+		"$target" "${lib_sources[@]}" $pkg_libs -o "$out"
+	echo "built $out"
+done

@@ -1,0 +1,82 @@
+/*
+ * elfobj: the facts about one ELF file that the loader acts on, read through
+ * libelf/gelf so that every class and byte order is handled alike.
+ *
+ * Everything the dynamic loader needs is reached through the program headers
+ * (PT_INTERP, PT_DYNAMIC, and the PT_LOAD segments that map DT_STRTAB and the
+ * version tables), as the loader itself does; section headers are never
+ * needed, so files stripped of them work.  Every offset, count and string
+ * index read from the file is checked; a malformed file yields -ENOEXEC and a
+ * reason, never a crash.
+ *
+ * A struct elfobj owns copies of all its strings: it stays valid after the
+ * buffer it was parsed from is gone.
+ */
+#ifndef SCRATCHROOT_ELFOBJ_H
+#define SCRATCHROOT_ELFOBJ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scratchroot/util.h"
+
+enum elfobj_kind {
+	ELFOBJ_STATIC,		/* ET_EXEC, no PT_INTERP, no PT_DYNAMIC */
+	ELFOBJ_STATIC_PIE,	/* ET_DYN, PT_DYNAMIC, DF_1_PIE, no PT_INTERP */
+	ELFOBJ_DYNAMIC_EXEC,	/* PT_INTERP: a dynamically linked program */
+	ELFOBJ_SHARED,		/* ET_DYN library (may still have PT_INTERP) */
+	ELFOBJ_OTHER,		/* ET_REL, ET_CORE... */
+};
+
+struct elfobj_verneed {
+	char *file;		/* vn_file: the DT_NEEDED name it refers to */
+	struct strlist versions;	/* vna_name of each entry */
+	struct strlist weak;	/* the subset marked VER_FLG_WEAK */
+};
+
+struct elfobj {
+	unsigned char ei_class, ei_data, ei_osabi, ei_abiversion;
+	uint16_t e_type, e_machine;
+	uint32_t e_flags;
+	enum elfobj_kind kind;
+
+	char *interp;		/* PT_INTERP string, or NULL */
+	bool has_dynamic;	/* PT_DYNAMIC present */
+	char *soname;		/* DT_SONAME, or NULL */
+	char *rpath;		/* DT_RPATH, or NULL */
+	char *runpath;		/* DT_RUNPATH, or NULL */
+	struct strlist needed;	/* DT_NEEDED in file order */
+	struct strlist filter;	/* DT_FILTER names (required) */
+	struct strlist auxiliary;	/* DT_AUXILIARY names (optional) */
+	uint64_t flags, flags_1;	/* DT_FLAGS, DT_FLAGS_1 */
+	struct elfobj_verneed *verneed;
+	size_t n_verneed;
+	struct strlist verdef;	/* version names this file defines */
+	bool has_verdef;
+};
+
+/*
+ * Parses the ELF image BUF of LEN bytes.  BUF must stay valid and writable
+ * only during the call (libelf may convert byte order in place: pass a
+ * private copy or a MAP_PRIVATE mapping, never a shared mapping of an input).
+ * Returns 0 and sets *ret (free with elfobj_free()); -ENOEXEC with a reason
+ * in err when the file is not ELF or is malformed.
+ */
+int elfobj_parse(void *buf, size_t len, struct elfobj **ret, struct strbuf *err);
+
+/* Maps the open file FD privately and parses it.  Same returns, plus -errno
+ * for I/O errors and -EISDIR. */
+int elfobj_parse_fd(int fd, struct elfobj **ret, struct strbuf *err);
+
+void elfobj_free(struct elfobj *o);
+
+/* Human names: "ELF64", "x86-64" ("machine 183" when unknown), "static-pie"... */
+const char *elfobj_kind_name(enum elfobj_kind kind);
+const char *elfobj_machine_name(uint16_t e_machine);
+
+/* Whether BUF (LEN bytes) starts with "#!"; if so sets *ret (caller frees)
+ * to the interpreter path named on that line. */
+bool elfobj_is_script(const char *buf, size_t len, char **ret);
+
+#endif

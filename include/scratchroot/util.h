@@ -1,0 +1,77 @@
+/*
+ * util: the two containers every module uses.
+ *
+ * struct strbuf is a growable NUL-terminated byte buffer (after git's strbuf):
+ * buf is never NULL once initialised with STRBUF_INIT or strbuf_init(), and
+ * buf[len] is always '\0'.  Modules that can fail take an optional
+ * "struct strbuf *err" and append a one-line reason to it; only main.c prints.
+ *
+ * struct strlist is an ordered list of owned strings.  strlist_add() copies;
+ * strlist_clear() frees every string and the array.
+ *
+ * Allocation failure is not recoverable in a tool this size: the x*alloc
+ * helpers abort with a message rather than make every caller check.
+ */
+#ifndef SCRATCHROOT_UTIL_H
+#define SCRATCHROOT_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+
+extern char strbuf_empty[];
+#define STRBUF_INIT { strbuf_empty, 0, 0 }
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Truncates to len bytes (len <= sb->len). */
+void strbuf_setlen(struct strbuf *sb, size_t len);
+/* Returns the buffer (caller frees) and leaves sb empty. */
+char *strbuf_detach(struct strbuf *sb);
+
+/* Appends "reason" to err when err is non-NULL; returns ret, so that
+ * "return seterr(err, -ENOENT, ...)" reads as one step. */
+int seterr(struct strbuf *err, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+struct strlist {
+	char **v;
+	size_t n;
+	size_t alloc;
+};
+#define STRLIST_INIT { NULL, 0, 0 }
+
+void strlist_add(struct strlist *sl, const char *s);
+void strlist_addn(struct strlist *sl, const char *s, size_t len);
+/* Takes ownership of s. */
+void strlist_take(struct strlist *sl, char *s);
+bool strlist_has(const struct strlist *sl, const char *s);
+void strlist_sort_uniq(struct strlist *sl);
+void strlist_clear(struct strlist *sl);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Grows *p (an array of *alloc elements of size) to hold at least n. */
+void *xgrow(void *p, size_t *alloc, size_t n, size_t size);
+
+/* Reads a whole file into memory; at most max bytes.  0 or -errno. */
+int read_file_fd(int fd, size_t max, char **ret_buf, size_t *ret_len);
+
+#endif

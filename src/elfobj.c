@@ -1,0 +1,534 @@
+/* elfobj: ELF facts through libelf, via the program headers; see elfobj.h. */
+#include <config.h>
+
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scratchroot/elfobj.h"
+
+/* Caps on what one file may ask of us; real files are far below them. */
+#define MAX_PHNUM 65535
+#define MAX_DYN 100000
+#define MAX_VERNEED 10000
+
+struct seg {
+	uint64_t vaddr, offset, filesz;
+};
+
+struct parse {
+	char *buf;
+	size_t len;
+	Elf *elf;
+	struct seg *load;
+	size_t n_load, alloc_load;
+	const char *strtab;
+	size_t strsz;
+	struct strbuf *err;
+};
+
+static int bad(struct parse *p, const char *what)
+{
+	return seterr(p->err, -ENOEXEC, "malformed ELF: %s", what);
+}
+
+/* Translates a virtual address to a file offset through the PT_LOAD segment
+ * that holds it; *avail is how many file bytes follow it in that segment. */
+static int vaddr_to_off(const struct parse *p, uint64_t vaddr, uint64_t *off,
+			uint64_t *avail)
+{
+	for (size_t i = 0; i < p->n_load; i++) {
+		const struct seg *s = &p->load[i];
+
+		if (vaddr >= s->vaddr && vaddr - s->vaddr < s->filesz) {
+			*off = s->offset + (vaddr - s->vaddr);
+			*avail = s->filesz - (vaddr - s->vaddr);
+			return 0;
+		}
+	}
+	return -ENOEXEC;
+}
+
+/* A string from DT_STRTAB, or NULL when the index or terminator is bad. */
+static const char *str_at(const struct parse *p, uint64_t idx)
+{
+	if (!p->strtab || idx >= p->strsz)
+		return NULL;
+	if (!memchr(p->strtab + idx, '\0', p->strsz - idx))
+		return NULL;
+	return p->strtab + idx;
+}
+
+static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
+		      GElf_Phdr *dyn)
+{
+	size_t phnum, entsz = gelf_fsize(p->elf, ELF_T_PHDR, 1, EV_CURRENT);
+
+	if (elf_getphdrnum(p->elf, &phnum) < 0)
+		return bad(p, "unreadable program header count");
+	if (eh->e_phnum != PN_XNUM)
+		phnum = eh->e_phnum;
+	if (phnum > MAX_PHNUM)
+		return bad(p, "too many program headers");
+	/* libelf quietly reports fewer headers than a truncated file claims. */
+	if (phnum && (eh->e_phentsize != entsz || eh->e_phoff > p->len ||
+		      phnum * entsz > p->len - eh->e_phoff))
+		return bad(p, "program headers beyond the end of the file");
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(p->elf, (int)i, &ph))
+			return bad(p, "program header table out of bounds");
+		if (ph.p_type == PT_LOAD || ph.p_type == PT_INTERP ||
+		    ph.p_type == PT_DYNAMIC) {
+			if (ph.p_offset > p->len || ph.p_filesz > p->len - ph.p_offset)
+				return bad(p, "segment beyond the end of the file");
+		}
+		if (ph.p_type == PT_LOAD) {
+			p->load = xgrow(p->load, &p->alloc_load, p->n_load + 1,
+					sizeof(*p->load));
+			p->load[p->n_load++] = (struct seg){ ph.p_vaddr, ph.p_offset,
+							     ph.p_filesz };
+		} else if (ph.p_type == PT_INTERP && !o->interp) {
+			const char *s = p->buf + ph.p_offset;
+
+			if (!ph.p_filesz || !memchr(s, '\0', ph.p_filesz))
+				return bad(p, "PT_INTERP is not NUL-terminated");
+			if (!*s)
+				return bad(p, "PT_INTERP is empty");
+			o->interp = xstrdup(s);
+		} else if (ph.p_type == PT_DYNAMIC && !o->has_dynamic) {
+			o->has_dynamic = true;
+			*dyn = ph;
+		}
+	}
+	return 0;
+}
+
+struct dyninfo {
+	uint64_t strtab, strsz, soname, rpath, runpath;
+	uint64_t verneed, verneednum, verdef, verdefnum;
+	bool has_strtab, has_soname, has_rpath, has_runpath;
+	uint64_t *needed, *filter, *aux;
+	size_t n_needed, n_filter, n_aux, a_needed, a_filter, a_aux;
+};
+
+static void push(uint64_t **v, size_t *n, size_t *a, uint64_t x)
+{
+	*v = xgrow(*v, a, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = x;
+}
+
+static int read_dynamic(struct parse *p, struct elfobj *o, const GElf_Phdr *ph,
+			struct dyninfo *d)
+{
+	Elf_Data *data;
+	size_t entsz = gelf_fsize(p->elf, ELF_T_DYN, 1, EV_CURRENT), n;
+
+	if (!ph->p_filesz)
+		return 0;
+	data = elf_getdata_rawchunk(p->elf, (int64_t)ph->p_offset, ph->p_filesz,
+				    ELF_T_DYN);
+	if (!data || !entsz)
+		return bad(p, "unreadable PT_DYNAMIC");
+	n = ph->p_filesz / entsz;
+	if (n > MAX_DYN)
+		n = MAX_DYN;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Dyn dyn;
+
+		if (!gelf_getdyn(data, (int)i, &dyn))
+			return bad(p, "unreadable dynamic entry");
+		switch (dyn.d_tag) {
+		case DT_NULL:
+			return 0;
+		case DT_NEEDED:
+			push(&d->needed, &d->n_needed, &d->a_needed, dyn.d_un.d_val);
+			break;
+		case DT_FILTER:
+			push(&d->filter, &d->n_filter, &d->a_filter, dyn.d_un.d_val);
+			break;
+		case DT_AUXILIARY:
+			push(&d->aux, &d->n_aux, &d->a_aux, dyn.d_un.d_val);
+			break;
+		case DT_STRTAB:
+			d->strtab = dyn.d_un.d_ptr;
+			d->has_strtab = true;
+			break;
+		case DT_STRSZ:
+			d->strsz = dyn.d_un.d_val;
+			break;
+		case DT_SONAME:
+			d->soname = dyn.d_un.d_val;
+			d->has_soname = true;
+			break;
+		case DT_RPATH:
+			d->rpath = dyn.d_un.d_val;
+			d->has_rpath = true;
+			break;
+		case DT_RUNPATH:
+			d->runpath = dyn.d_un.d_val;
+			d->has_runpath = true;
+			break;
+		case DT_FLAGS:
+			o->flags = dyn.d_un.d_val;
+			break;
+		case DT_FLAGS_1:
+			o->flags_1 = dyn.d_un.d_val;
+			break;
+		case DT_VERNEED:
+			d->verneed = dyn.d_un.d_ptr;
+			break;
+		case DT_VERNEEDNUM:
+			d->verneednum = dyn.d_un.d_val;
+			break;
+		case DT_VERDEF:
+			d->verdef = dyn.d_un.d_ptr;
+			break;
+		case DT_VERDEFNUM:
+			d->verdefnum = dyn.d_un.d_val;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int strings(struct parse *p, const uint64_t *idx, size_t n,
+		   struct strlist *out, const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *s = str_at(p, idx[i]);
+
+		if (!s)
+			return seterr(p->err, -ENOEXEC,
+				      "malformed ELF: bad %s string index", what);
+		strlist_add(out, s);
+	}
+	return 0;
+}
+
+static int one_string(struct parse *p, bool has, uint64_t idx, char **out,
+		      const char *what)
+{
+	const char *s;
+
+	if (!has)
+		return 0;
+	s = str_at(p, idx);
+	if (!s)
+		return seterr(p->err, -ENOEXEC,
+			      "malformed ELF: bad %s string index", what);
+	*out = xstrdup(s);
+	return 0;
+}
+
+/* A chunk of the file holding a version table starting at VADDR. */
+static Elf_Data *version_chunk(struct parse *p, uint64_t vaddr, Elf_Type type)
+{
+	uint64_t off, avail;
+
+	if (vaddr_to_off(p, vaddr, &off, &avail) < 0 || !avail)
+		return NULL;
+	return elf_getdata_rawchunk(p->elf, (int64_t)off, avail, type);
+}
+
+static int read_verneed(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+{
+	Elf_Data *data;
+	size_t off = 0;
+
+	if (!d->verneed || !d->verneednum)
+		return 0;
+	if (d->verneednum > MAX_VERNEED)
+		return bad(p, "too many DT_VERNEED entries");
+	data = version_chunk(p, d->verneed, ELF_T_VNEED);
+	if (!data)
+		return bad(p, "DT_VERNEED outside the loaded segments");
+	o->verneed = xcalloc(d->verneednum, sizeof(*o->verneed));
+	for (uint64_t i = 0; i < d->verneednum; i++) {
+		struct elfobj_verneed *vn = &o->verneed[o->n_verneed];
+		GElf_Verneed need;
+		const char *file;
+		size_t aoff;
+
+		if (!gelf_getverneed(data, (int)off, &need))
+			return bad(p, "DT_VERNEED entry out of bounds");
+		file = str_at(p, need.vn_file);
+		if (!file)
+			return bad(p, "bad DT_VERNEED file name");
+		vn->file = xstrdup(file);
+		o->n_verneed++;
+		aoff = off + need.vn_aux;
+		for (unsigned j = 0; j < need.vn_cnt; j++) {
+			GElf_Vernaux aux;
+			const char *name;
+
+			if (aoff > INT32_MAX || !gelf_getvernaux(data, (int)aoff, &aux))
+				return bad(p, "DT_VERNEED auxiliary entry out of bounds");
+			name = str_at(p, aux.vna_name);
+			if (!name)
+				return bad(p, "bad DT_VERNEED version name");
+			strlist_add(&vn->versions, name);
+			if (aux.vna_flags & VER_FLG_WEAK)
+				strlist_add(&vn->weak, name);
+			if (!aux.vna_next)
+				break;
+			aoff += aux.vna_next;
+		}
+		if (!need.vn_next)
+			break;
+		off += need.vn_next;
+		if (off > INT32_MAX)
+			return bad(p, "DT_VERNEED chain out of bounds");
+	}
+	return 0;
+}
+
+static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+{
+	Elf_Data *data;
+	size_t off = 0;
+
+	if (!d->verdef || !d->verdefnum)
+		return 0;
+	if (d->verdefnum > MAX_VERNEED)
+		return bad(p, "too many DT_VERDEF entries");
+	data = version_chunk(p, d->verdef, ELF_T_VDEF);
+	if (!data)
+		return bad(p, "DT_VERDEF outside the loaded segments");
+	o->has_verdef = true;
+	for (uint64_t i = 0; i < d->verdefnum; i++) {
+		GElf_Verdef def;
+		GElf_Verdaux aux;
+		const char *name;
+
+		if (!gelf_getverdef(data, (int)off, &def))
+			return bad(p, "DT_VERDEF entry out of bounds");
+		if (def.vd_cnt) {
+			if (off + def.vd_aux > INT32_MAX ||
+			    !gelf_getverdaux(data, (int)(off + def.vd_aux), &aux))
+				return bad(p, "DT_VERDEF auxiliary entry out of bounds");
+			name = str_at(p, aux.vda_name);
+			if (!name)
+				return bad(p, "bad DT_VERDEF version name");
+			if (!(def.vd_flags & VER_FLG_BASE))
+				strlist_add(&o->verdef, name);
+		}
+		if (!def.vd_next)
+			break;
+		off += def.vd_next;
+		if (off > INT32_MAX)
+			return bad(p, "DT_VERDEF chain out of bounds");
+	}
+	return 0;
+}
+
+static enum elfobj_kind classify(const struct elfobj *o)
+{
+	bool pie = o->flags_1 & DF_1_PIE;
+
+	switch (o->e_type) {
+	case ET_EXEC:
+		return o->interp ? ELFOBJ_DYNAMIC_EXEC : ELFOBJ_STATIC;
+	case ET_DYN:
+		if (o->interp)
+			return pie || !o->soname ? ELFOBJ_DYNAMIC_EXEC : ELFOBJ_SHARED;
+		return pie ? ELFOBJ_STATIC_PIE : ELFOBJ_SHARED;
+	default:
+		return ELFOBJ_OTHER;
+	}
+}
+
+static int parse(struct parse *p, struct elfobj *o)
+{
+	struct dyninfo d = { 0 };
+	GElf_Phdr dynph = { 0 };
+	GElf_Ehdr eh;
+	int ret;
+
+	if (p->len < SELFMAG || memcmp(p->buf, ELFMAG, SELFMAG))
+		return seterr(p->err, -ENOEXEC, "not an ELF file");
+	if (p->len < EI_NIDENT)
+		return seterr(p->err, -ENOEXEC, "file too short");
+	if (p->buf[EI_CLASS] != ELFCLASS32 && p->buf[EI_CLASS] != ELFCLASS64)
+		return bad(p, "unknown ELF class");
+	if (p->buf[EI_DATA] != ELFDATA2LSB && p->buf[EI_DATA] != ELFDATA2MSB)
+		return bad(p, "unknown byte order");
+	p->elf = elf_memory(p->buf, p->len);
+	if (!p->elf || elf_kind(p->elf) != ELF_K_ELF || !gelf_getehdr(p->elf, &eh))
+		return bad(p, "truncated ELF header");
+	o->ei_class = eh.e_ident[EI_CLASS];
+	o->ei_data = eh.e_ident[EI_DATA];
+	o->ei_osabi = eh.e_ident[EI_OSABI];
+	o->ei_abiversion = eh.e_ident[EI_ABIVERSION];
+	o->e_type = eh.e_type;
+	o->e_machine = eh.e_machine;
+	o->e_flags = eh.e_flags;
+
+	ret = read_phdrs(p, o, &eh, &dynph);
+	if (ret < 0)
+		goto out;
+	if (o->has_dynamic) {
+		ret = read_dynamic(p, o, &dynph, &d);
+		if (ret < 0)
+			goto out;
+	}
+	if (d.has_strtab) {
+		uint64_t off, avail;
+
+		if (vaddr_to_off(p, d.strtab, &off, &avail) < 0) {
+			ret = bad(p, "DT_STRTAB outside the loaded segments");
+			goto out;
+		}
+		p->strtab = p->buf + off;
+		p->strsz = d.strsz < avail ? d.strsz : avail;
+	}
+	if ((ret = strings(p, d.needed, d.n_needed, &o->needed, "DT_NEEDED")) < 0 ||
+	    (ret = strings(p, d.filter, d.n_filter, &o->filter, "DT_FILTER")) < 0 ||
+	    (ret = strings(p, d.aux, d.n_aux, &o->auxiliary, "DT_AUXILIARY")) < 0 ||
+	    (ret = one_string(p, d.has_soname, d.soname, &o->soname, "DT_SONAME")) < 0 ||
+	    (ret = one_string(p, d.has_rpath, d.rpath, &o->rpath, "DT_RPATH")) < 0 ||
+	    (ret = one_string(p, d.has_runpath, d.runpath, &o->runpath, "DT_RUNPATH")) < 0 ||
+	    (ret = read_verneed(p, o, &d)) < 0 ||
+	    (ret = read_verdef(p, o, &d)) < 0)
+		goto out;
+	o->kind = classify(o);
+out:
+	free(d.needed);
+	free(d.filter);
+	free(d.aux);
+	return ret;
+}
+
+int elfobj_parse(void *buf, size_t len, struct elfobj **ret, struct strbuf *err)
+{
+	struct parse p = { .buf = buf, .len = len, .err = err };
+	struct elfobj *o = xcalloc(1, sizeof(*o));
+	int r;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return seterr(err, -ENOSYS, "libelf is out of date");
+	r = parse(&p, o);
+	if (p.elf)
+		elf_end(p.elf);
+	free(p.load);
+	if (r < 0) {
+		elfobj_free(o);
+		return r;
+	}
+	*ret = o;
+	return 0;
+}
+
+int elfobj_parse_fd(int fd, struct elfobj **ret, struct strbuf *err)
+{
+	struct stat st;
+	void *map;
+	int r;
+
+	if (fstat(fd, &st) < 0)
+		return seterr(err, -errno, "%s", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return seterr(err, -EISDIR, "is a directory");
+	if (!S_ISREG(st.st_mode))
+		return seterr(err, -ENOEXEC, "not a regular file");
+	if (st.st_size == 0)
+		return seterr(err, -ENOEXEC, "empty file");
+	/* Private and writable: libelf may convert in place, the file never
+	 * changes. */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		   fd, 0);
+	if (map == MAP_FAILED)
+		return seterr(err, -errno, "cannot map: %s", strerror(errno));
+	r = elfobj_parse(map, (size_t)st.st_size, ret, err);
+	munmap(map, (size_t)st.st_size);
+	return r;
+}
+
+void elfobj_free(struct elfobj *o)
+{
+	if (!o)
+		return;
+	free(o->interp);
+	free(o->soname);
+	free(o->rpath);
+	free(o->runpath);
+	strlist_clear(&o->needed);
+	strlist_clear(&o->filter);
+	strlist_clear(&o->auxiliary);
+	for (size_t i = 0; i < o->n_verneed; i++) {
+		free(o->verneed[i].file);
+		strlist_clear(&o->verneed[i].versions);
+		strlist_clear(&o->verneed[i].weak);
+	}
+	free(o->verneed);
+	strlist_clear(&o->verdef);
+	free(o);
+}
+
+const char *elfobj_kind_name(enum elfobj_kind kind)
+{
+	switch (kind) {
+	case ELFOBJ_STATIC:
+		return "static";
+	case ELFOBJ_STATIC_PIE:
+		return "static-pie";
+	case ELFOBJ_DYNAMIC_EXEC:
+		return "dynamic";
+	case ELFOBJ_SHARED:
+		return "shared library";
+	default:
+		return "not loadable";
+	}
+}
+
+const char *elfobj_machine_name(uint16_t m)
+{
+	switch (m) {
+	case EM_X86_64:
+		return "x86-64";
+	case EM_386:
+		return "i386";
+	case EM_AARCH64:
+		return "aarch64";
+	case EM_ARM:
+		return "arm";
+	case EM_PPC64:
+		return "ppc64";
+	case EM_PPC:
+		return "ppc";
+	case EM_S390:
+		return "s390";
+	case EM_RISCV:
+		return "riscv";
+	case EM_MIPS:
+		return "mips";
+	case EM_LOONGARCH:
+		return "loongarch";
+	default:
+		return "unknown machine";
+	}
+}
+
+bool elfobj_is_script(const char *buf, size_t len, char **ret)
+{
+	size_t i = 2, start;
+
+	if (len < 2 || buf[0] != '#' || buf[1] != '!')
+		return false;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	start = i;
+	while (i < len && buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
+	       buf[i] != '\0')
+		i++;
+	*ret = xstrndup(buf + start, i - start);
+	return true;
+}

@@ -1,0 +1,106 @@
+/* report: --tree and --list views of a walk; see report.h. */
+#include <config.h>
+
+#include <elf.h>
+#include <string.h>
+
+#include "scratchroot/report.h"
+
+static void how(const struct dso *d, FILE *out)
+{
+	if (d->is_interp)
+		return;
+	fprintf(out, "  [%s", search_how_name(d->how));
+	if ((d->how == HOW_RPATH || d->how == HOW_RUNPATH) && d->how_owner)
+		fprintf(out, " of %s", d->how_owner->path);
+	if (d->how_dir && d->how != HOW_CACHE)
+		fprintf(out, ": %s", d->how_dir);
+	if (d->preload)
+		fputs(", /etc/ld.so.preload", out);
+	if (d->loader && !d->loader->is_main && d->how != HOW_INTERP)
+		fprintf(out, ", for %s", path_basename(d->loader->path));
+	fputs("]", out);
+}
+
+static void dso_line(const struct dso *d, unsigned depth, const char *name,
+		     FILE *out)
+{
+	fprintf(out, "%*s", (int)depth * 4, "");
+	if (d->is_interp)
+		fprintf(out, "interpreter %s", d->path);
+	else
+		fprintf(out, "%s => %s", name, d->path);
+	if (d->real && strcmp(d->real, d->path))
+		fprintf(out, " -> %s", d->real);
+	how(d, out);
+	fputc('\n', out);
+	for (size_t i = 0; i < d->alts.n; i++)
+		fprintf(out, "%*s  also %s (chosen on CPUs that support it)\n",
+			(int)depth * 4, "", d->alts.v[i]);
+	for (size_t i = 0; i < d->notes.n; i++)
+		fprintf(out, "%*s  note: %s\n", (int)depth * 4, "", d->notes.v[i]);
+}
+
+static void children(const struct program *p, const struct dso *parent,
+		     unsigned depth, FILE *out)
+{
+	const struct elfobj *e = parent->elf;
+
+	if (!e || !parent->deps)
+		return;
+	for (size_t i = 0; i < e->needed.n; i++) {
+		const struct dso *d = parent->deps[i];
+
+		if (!d) {
+			fprintf(out, "%*s%s => not found\n", (int)depth * 4, "", e->needed.v[i]);
+			continue;
+		}
+		if (d->loader != parent || d->is_interp)
+			continue;
+		dso_line(d, depth, e->needed.v[i], out);
+		children(p, d, depth + 1, out);
+	}
+}
+
+void report_tree(const struct walk *w, FILE *out)
+{
+	for (size_t i = 0; i < w->n_progs; i++) {
+		const struct program *p = w->progs[i];
+		const struct elfobj *e = p->elf;
+
+		fprintf(out, "%s", p->path);
+		if (e)
+			fprintf(out, " (ELF%d %s, %s%s%s)", e->ei_class == ELFCLASS64 ? 64 : 32,
+				elfobj_machine_name(e->e_machine), elfobj_kind_name(e->kind),
+				p->ldso ? ", " : "",
+				p->ldso ? (p->ldso->flavour == LIBC_MUSL ? "musl" : "glibc") : "");
+		if (p->main->real && strcmp(p->main->real, p->path))
+			fprintf(out, " -> %s", p->main->real);
+		fputc('\n', out);
+		if (!e)
+			continue;
+		if (!p->ldso) {
+			fputs("    no interpreter: the kernel runs it directly, nothing is searched\n",
+			      out);
+			continue;
+		}
+		if (p->interp)
+			dso_line(p->interp, 1, NULL, out);
+		for (size_t j = 0; j < p->n_dsos; j++)
+			if (p->dsos[j]->preload) {
+				dso_line(p->dsos[j], 1, path_basename(p->dsos[j]->path), out);
+				children(p, p->dsos[j], 2, out);
+			}
+		children(p, p->main, 1, out);
+	}
+}
+
+void report_list(const struct walk *w, FILE *out)
+{
+	struct strlist paths = STRLIST_INIT;
+
+	walk_paths(w, &paths);
+	for (size_t i = 0; i < paths.n; i++)
+		fprintf(out, "%s\n", paths.v[i]);
+	strlist_clear(&paths);
+}

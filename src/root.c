@@ -1,0 +1,364 @@
+/* root: chroot-style path resolution inside a directory fd; see root.h. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+
+#include "scratchroot/root.h"
+
+/* The remembered resolution of one directory spelling. */
+struct dirent_ {
+	char *key;		/* the directory as spelled by the caller */
+	int err;		/* 0 or the -errno of resolving it */
+	char *real;		/* canonical path when err == 0 */
+	struct strlist hops;
+};
+
+struct root_dircache {
+	struct dirent_ *v;
+	size_t n, cap;		/* open addressing, cap a power of two */
+};
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static struct dirent_ *dc_slot(struct root_dircache *dc, const char *key)
+{
+	for (size_t i = hash_str(key) & (dc->cap - 1);; i = (i + 1) & (dc->cap - 1))
+		if (!dc->v[i].key || !strcmp(dc->v[i].key, key))
+			return &dc->v[i];
+}
+
+static void dc_grow(struct root_dircache *dc)
+{
+	struct root_dircache big = { xcalloc(dc->cap * 2, sizeof(*dc->v)), dc->n,
+				     dc->cap * 2 };
+
+	for (size_t i = 0; i < dc->cap; i++)
+		if (dc->v[i].key)
+			*dc_slot(&big, dc->v[i].key) = dc->v[i];
+	free(dc->v);
+	*dc = big;
+}
+
+static void dc_free(struct root_dircache *dc)
+{
+	if (!dc)
+		return;
+	for (size_t i = 0; i < dc->cap; i++) {
+		free(dc->v[i].key);
+		free(dc->v[i].real);
+		strlist_clear(&dc->v[i].hops);
+	}
+	free(dc->v);
+	free(dc);
+}
+
+int root_open(const char *dir, struct root **ret, struct strbuf *err)
+{
+	struct stat st;
+	struct root *r;
+	int fd;
+
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		if (e == ENOTDIR || (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)))
+			return seterr(err, -ENOTDIR, "not a directory");
+		return seterr(err, -e, "%s", strerror(e));
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->dirs = xcalloc(1, sizeof(*r->dirs));
+	r->dirs->cap = 64;
+	r->dirs->v = xcalloc(r->dirs->cap, sizeof(*r->dirs->v));
+	r->fd = fd;
+	r->path = xstrdup(dir);
+	*ret = r;
+	return 0;
+}
+
+void root_free(struct root *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->path);
+	dc_free(r->dirs);
+	free(r);
+}
+
+/* The root-relative spelling of canonical path CUR ("" is the root itself). */
+static const char *rel(const struct strbuf *cur)
+{
+	return cur->len ? cur->buf + 1 : ".";
+}
+
+/* Resolves REST starting from the canonical directory START ("" = root). */
+static int resolve_from(const struct root *r, const char *start, const char *path,
+			char **ret_real, struct stat *ret_st, struct strlist *hops)
+{
+	struct strbuf cur = STRBUF_INIT, rest = STRBUF_INIT, link = STRBUF_INIT;
+	struct stat st;
+	unsigned nhops = 0;
+	size_t pos = 0;
+	int ret = 0;
+
+	strbuf_addstr(&cur, start);
+	strbuf_addstr(&rest, path);
+	if (fstatat(r->fd, rel(&cur), &st, 0) < 0) {
+		ret = -errno;
+		goto out;
+	}
+
+	while (pos < rest.len) {
+		const char *comp = rest.buf + pos;
+		size_t n = strcspn(comp, "/"), saved;
+
+		pos += n;
+		while (pos < rest.len && rest.buf[pos] == '/')
+			pos++;
+		if (n == 0 || (n == 1 && comp[0] == '.'))
+			continue;
+		if (n == 2 && comp[0] == '.' && comp[1] == '.') {
+			char *slash = strrchr(cur.buf, '/');
+
+			if (slash)
+				strbuf_setlen(&cur, (size_t)(slash - cur.buf));
+			continue;
+		}
+		if (n > NAME_MAX) {
+			ret = -ENAMETOOLONG;
+			goto out;
+		}
+		saved = cur.len;
+		strbuf_addch(&cur, '/');
+		strbuf_add(&cur, comp, n);
+		if (cur.len >= PATH_MAX) {
+			ret = -ENAMETOOLONG;
+			goto out;
+		}
+		if (fstatat(r->fd, rel(&cur), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			ret = -errno;
+			goto out;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t len;
+
+			if (++nhops > ROOT_MAX_HOPS) {
+				ret = -ELOOP;
+				goto out;
+			}
+			if (hops)
+				strlist_addn(hops, cur.buf, cur.len);
+			strbuf_reset(&link);
+			strbuf_grow(&link, PATH_MAX);
+			len = readlinkat(r->fd, rel(&cur), link.buf, PATH_MAX);
+			if (len < 0) {
+				ret = -errno;
+				goto out;
+			}
+			if (len == 0 || len >= PATH_MAX) {
+				ret = len ? -ENAMETOOLONG : -ENOENT;
+				goto out;
+			}
+			strbuf_setlen(&link, (size_t)len);
+			/* The target replaces this component in the rest of the path. */
+			strbuf_addch(&link, '/');
+			strbuf_add(&link, rest.buf + pos, rest.len - pos);
+			strbuf_reset(&rest);
+			strbuf_add(&rest, link.buf, link.len);
+			pos = 0;
+			strbuf_setlen(&cur, link.buf[0] == '/' ? 0 : saved);
+			continue;
+		}
+		if (pos < rest.len && !S_ISDIR(st.st_mode)) {
+			ret = -ENOTDIR;
+			goto out;
+		}
+	}
+	if (!cur.len) {
+		strbuf_addch(&cur, '/');
+		if (fstatat(r->fd, ".", &st, 0) < 0) {
+			ret = -errno;
+			goto out;
+		}
+	}
+	if (ret_st)
+		*ret_st = st;
+	if (ret_real)
+		*ret_real = strbuf_detach(&cur);
+out:
+	strbuf_release(&cur);
+	strbuf_release(&rest);
+	strbuf_release(&link);
+	return ret;
+}
+
+/* The resolution of directory DIR, from the cache or resolved now. */
+static const struct dirent_ *resolve_dir(const struct root *r, const char *dir)
+{
+	struct root_dircache *dc = r->dirs;
+	struct dirent_ *e = dc_slot(dc, dir);
+	struct stat st;
+
+	if (e->key)
+		return e;
+	e->key = xstrdup(dir);
+	e->err = resolve_from(r, "", dir, &e->real, &st, &e->hops);
+	if (!e->err && !S_ISDIR(st.st_mode))
+		e->err = -ENOTDIR;
+	if (++dc->n * 2 > dc->cap) {
+		dc_grow(dc);
+		e = dc_slot(dc, dir);
+	}
+	return e;
+}
+
+int root_resolve(const struct root *r, const char *path, const char *cwd,
+		 char **ret_real, struct stat *ret_st, struct strlist *hops)
+{
+	struct strbuf full = STRBUF_INIT;
+	const struct dirent_ *d;
+	const char *slash;
+	int ret;
+
+	if (!*path)
+		return -ENOENT;
+	if (path[0] != '/') {
+		strbuf_addstr(&full, cwd && *cwd ? cwd : "/");
+		strbuf_addch(&full, '/');
+	}
+	strbuf_addstr(&full, path);
+	slash = strrchr(full.buf, '/');
+	if (slash == full.buf || !slash[1]) {
+		ret = resolve_from(r, "", full.buf, ret_real, ret_st, hops);
+		goto out;
+	}
+	/* Resolve the directory once per spelling, then the last component. */
+	strbuf_setlen(&full, (size_t)(slash - full.buf));
+	d = resolve_dir(r, full.buf);
+	if (hops)
+		for (size_t i = 0; i < d->hops.n; i++)
+			strlist_add(hops, d->hops.v[i]);
+	ret = d->err;
+	if (!ret)
+		ret = resolve_from(r, strcmp(d->real, "/") ? d->real : "", slash + 1,
+				   ret_real, ret_st, hops);
+out:
+	strbuf_release(&full);
+	return ret;
+}
+
+int root_open_file(const struct root *r, const char *real)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	const char *p = real[0] == '/' ? real + 1 : real;
+	long fd;
+
+	if (!*p)
+		p = ".";
+	fd = syscall(SYS_openat2, r->fd, p, &how, sizeof(how));
+	if (fd >= 0)
+		return (int)fd;
+	if (errno != ENOSYS)
+		return -errno;
+	/* Kernels before 5.6: REAL has no symlinks (root_resolve made it), so
+	 * O_NOFOLLOW on the last component is the remaining guard. */
+	fd = openat(r->fd, p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int root_readlink(const struct root *r, const char *real, char **ret)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlinkat(r->fd, real[0] == '/' ? real + 1 : real, buf,
+			       sizeof(buf));
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	*ret = xstrndup(buf, (size_t)n);
+	return 0;
+}
+
+int root_read_file(const struct root *r, const char *path, size_t max,
+		   char **ret_buf, size_t *ret_len, struct strlist *hops)
+{
+	char *real = NULL;
+	struct stat st;
+	int fd, ret;
+
+	ret = root_resolve(r, path, NULL, &real, &st, hops);
+	if (ret < 0)
+		return ret;
+	if (S_ISDIR(st.st_mode)) {
+		ret = -EISDIR;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	fd = root_open_file(r, real);
+	if (fd < 0) {
+		ret = fd;
+		goto out;
+	}
+	ret = read_file_fd(fd, max, ret_buf, ret_len);
+	close(fd);
+out:
+	free(real);
+	return ret;
+}
+
+char *path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+const char *path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+char *path_join(const char *dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(dir);
+
+	strbuf_add(&sb, dir, n);
+	if (!n || dir[n - 1] != '/')
+		strbuf_addch(&sb, '/');
+	while (*name == '/')
+		name++;
+	strbuf_addstr(&sb, name);
+	return strbuf_detach(&sb);
+}

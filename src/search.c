@@ -1,0 +1,702 @@
+/* search: one DT_NEEDED lookup under glibc's or musl's rules; see search.h.
+ * Rule numbers (G5, M5...) refer to shared/reference/loader-semantics.md. */
+#include <config.h>
+
+#include <elf.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scratchroot/search.h"
+
+/* ---- the cache of parsed objects, keyed by inode ---- */
+
+struct objent {
+	dev_t dev;
+	ino_t ino;
+	struct elfobj *elf;	/* NULL when parsing failed */
+	int ret;
+	char *err;
+};
+
+struct objcache {
+	struct objent *v;
+	size_t n, cap;		/* open addressing, cap a power of two */
+};
+
+struct objcache *objcache_new(void)
+{
+	struct objcache *oc = xcalloc(1, sizeof(*oc));
+
+	oc->cap = 256;
+	oc->v = xcalloc(oc->cap, sizeof(*oc->v));
+	return oc;
+}
+
+void objcache_free(struct objcache *oc)
+{
+	if (!oc)
+		return;
+	for (size_t i = 0; i < oc->cap; i++) {
+		elfobj_free(oc->v[i].elf);
+		free(oc->v[i].err);
+	}
+	free(oc->v);
+	free(oc);
+}
+
+static size_t slot(const struct objcache *oc, dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ull) ^ (uint64_t)ino;
+	size_t i;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	for (i = (size_t)h & (oc->cap - 1);; i = (i + 1) & (oc->cap - 1)) {
+		const struct objent *e = &oc->v[i];
+
+		if (!e->ino || (e->dev == dev && e->ino == ino))
+			return i;
+	}
+}
+
+static void grow(struct objcache *oc)
+{
+	struct objcache big = { xcalloc(oc->cap * 2, sizeof(*oc->v)), 0, oc->cap * 2 };
+
+	for (size_t i = 0; i < oc->cap; i++)
+		if (oc->v[i].ino)
+			big.v[slot(&big, oc->v[i].dev, oc->v[i].ino)] = oc->v[i];
+	free(oc->v);
+	oc->v = big.v;
+	oc->cap = big.cap;
+}
+
+int objcache_get(struct objcache *oc, const struct root *r, const char *real,
+		 const struct stat *st, struct elfobj **ret, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	struct objent *e;
+	int fd;
+
+	e = &oc->v[slot(oc, st->st_dev, st->st_ino)];
+	if (!e->ino) {
+		e->dev = st->st_dev;
+		e->ino = st->st_ino ? st->st_ino : 1;
+		fd = root_open_file(r, real);
+		if (fd < 0) {
+			e->ret = seterr(&why, fd, "%s", strerror(-fd));
+		} else {
+			e->ret = elfobj_parse_fd(fd, &e->elf, &why);
+			close(fd);
+		}
+		if (e->ret < 0)
+			e->err = strbuf_detach(&why);
+		strbuf_release(&why);
+		if (++oc->n * 2 > oc->cap) {
+			grow(oc);
+			e = &oc->v[slot(oc, st->st_dev, st->st_ino)];
+		}
+	}
+	if (e->ret < 0)
+		return seterr(err, e->ret, "%s", e->err);
+	*ret = e->elf;
+	return 0;
+}
+
+/* ---- path lists and dynamic string tokens ---- */
+
+void search_split(const char *list, const char *seps, struct strlist *out)
+{
+	for (;;) {
+		size_t n = strcspn(list, seps);
+
+		strlist_addn(out, list, n);
+		if (!list[n])
+			return;
+		list += n + 1;
+	}
+}
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Length of the DST at S (S[0] == '$') naming NAME, or 0. */
+static size_t dst_len(const char *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (s[1] == '{')
+		return !strncmp(s + 2, name, n) && s[2 + n] == '}' ? n + 3 : 0;
+	return !strncmp(s + 1, name, n) && !is_name_char(s[1 + n]) ? n + 1 : 0;
+}
+
+static bool expand_one(const char *s, const char *origin, const char *lib,
+		       const char *platform, struct strbuf *out)
+{
+	while (*s) {
+		size_t n;
+
+		if (*s != '$') {
+			strbuf_addch(out, *s++);
+			continue;
+		}
+		if ((n = dst_len(s, "ORIGIN"))) {
+			if (!origin)
+				return false;
+			strbuf_addstr(out, origin);
+		} else if ((n = dst_len(s, "LIB"))) {
+			strbuf_addstr(out, lib);
+		} else if ((n = dst_len(s, "PLATFORM"))) {
+			strbuf_addstr(out, platform);
+		} else {
+			strbuf_addch(out, *s++);
+			continue;
+		}
+		s += n;
+	}
+	return true;
+}
+
+size_t search_expand_dst(const char *s, const char *origin, const char *lib,
+			 const struct strlist *platforms, struct strlist *out)
+{
+	bool has_platform = false;
+	size_t count = 0;
+
+	for (const char *p = strchr(s, '$'); p; p = strchr(p + 1, '$'))
+		if (dst_len(p, "PLATFORM"))
+			has_platform = true;
+	for (size_t i = 0; i < (has_platform ? platforms->n : 1); i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (expand_one(s, origin, lib, has_platform ? platforms->v[i] : "", &sb)) {
+			strlist_take(out, strbuf_detach(&sb));
+			count++;
+		}
+		strbuf_release(&sb);
+	}
+	return count;
+}
+
+char *search_musl_rpath(const char *rpath, const char *origin)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *t = strchr(rpath, '$'); t; t = strchr(t + 1, '$'))
+		if (strncmp(t, "$ORIGIN", 7) && strncmp(t, "${ORIGIN}", 9))
+			return NULL;
+	while (*rpath) {
+		size_t n = !strncmp(rpath, "$ORIGIN", 7) ? 7
+			 : !strncmp(rpath, "${ORIGIN}", 9) ? 9 : 0;
+
+		if (n) {
+			strbuf_addstr(&sb, origin ? origin : "");
+			rpath += n;
+		} else {
+			strbuf_addch(&sb, *rpath++);
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+bool search_musl_reserved(const char *name, const char *interp)
+{
+	static const char *const reserved[] = { "c.", "pthread.", "rt.", "m.",
+						"dl.", "util.", "xnet.", NULL };
+
+	if (interp && !strcmp(name, interp))
+		return true;
+	if (strncmp(name, "lib", 3))
+		return false;
+	for (const char *const *r = reserved; *r; r++)
+		if (!strncmp(name + 3, *r, strlen(*r)))
+			return true;
+	return false;
+}
+
+const char *search_how_name(enum how how)
+{
+	switch (how) {
+	case HOW_INPUT:
+		return "input";
+	case HOW_INTERP:
+		return "interpreter";
+	case HOW_PATH:
+		return "path in DT_NEEDED";
+	case HOW_RPATH:
+		return "RPATH";
+	case HOW_LIBRARY_PATH:
+		return "LD_LIBRARY_PATH";
+	case HOW_RUNPATH:
+		return "RUNPATH";
+	case HOW_CACHE:
+		return "ld.so.cache";
+	case HOW_DEFAULT:
+		return "default directory";
+	case HOW_MUSL_LIBC:
+		return "musl libc, provided by the loader";
+	}
+	return "?";
+}
+
+void search_hit_release(struct search_hit *h)
+{
+	free(h->path);
+	free(h->real);
+	free(h->how_dir);
+	strlist_clear(&h->hops);
+	strlist_clear(&h->alts);
+	strlist_clear(&h->notes);
+	memset(h, 0, sizeof(*h));
+}
+
+/* ---- candidates ---- */
+
+enum verdict { V_OK, V_SKIP, V_STOP, V_FATAL };
+
+struct cand {
+	char *real;
+	struct stat st;
+	struct strlist hops;
+	struct elfobj *elf;
+};
+
+static void cand_release(struct cand *c)
+{
+	free(c->real);
+	strlist_clear(&c->hops);
+	memset(c, 0, sizeof(*c));
+}
+
+static void note(struct search_hit *h, const char *path, const char *why)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%s: %s", path, why);
+	strlist_take(&h->notes, strbuf_detach(&sb));
+}
+
+/* Opens PATH and applies glibc's open_verify() (G7) or musl's absence of
+ * checks (M9). */
+static enum verdict try_path(const struct search_ctx *ctx, const char *path,
+			     struct cand *c, struct search_hit *h,
+			     struct strbuf *err)
+{
+	const struct ldso *l = ctx->ldso;
+	bool musl = l->flavour == LIBC_MUSL;
+	struct strbuf why = STRBUF_INIT;
+	enum verdict v = V_OK;
+	int r;
+
+	r = root_resolve(ctx->root, path, NULL, &c->real, &c->st, &c->hops);
+	if (r == -ENOENT || r == -ENOTDIR || r == -EACCES ||
+	    (musl && r == -ENAMETOOLONG)) {
+		cand_release(c);
+		return V_SKIP;
+	}
+	if (r < 0) {
+		note(h, path, strerror(-r));
+		if (musl) {
+			seterr(err, r, "'%s': %s", path, strerror(-r));
+			v = V_FATAL;
+		} else {
+			v = V_STOP;
+		}
+		goto out;
+	}
+	if (S_ISDIR(c->st.st_mode)) {
+		seterr(err, -EISDIR, "'%s': cannot read file data: Is a directory", path);
+		v = V_FATAL;
+		goto out;
+	}
+	if (!S_ISREG(c->st.st_mode)) {
+		seterr(err, -EINVAL, "'%s': not a regular file", path);
+		v = V_FATAL;
+		goto out;
+	}
+	r = objcache_get(ctx->objs, ctx->root, c->real, &c->st, &c->elf, &why);
+	if (r < 0) {
+		seterr(err, r, "'%s': %s", path,
+		       r == -ENOEXEC ? "invalid ELF header" : why.buf);
+		v = V_FATAL;
+		goto out;
+	}
+	if (c->elf->ei_class != l->ei_class || c->elf->e_machine != l->e_machine) {
+		const char *what = c->elf->ei_class != l->ei_class ? "wrong ELF class"
+								    : "wrong machine";
+		if (musl) {
+			seterr(err, -ENOEXEC, "'%s': %s (musl takes the first file that opens: Exec format error)",
+			       path, what);
+			v = V_FATAL;
+		} else {
+			struct strbuf sb = STRBUF_INIT;
+
+			strbuf_addf(&sb, "skipped, %s (ELF%d %s)", what,
+				    c->elf->ei_class == ELFCLASS64 ? 64 : 32,
+				    elfobj_machine_name(c->elf->e_machine));
+			note(h, path, sb.buf);
+			strbuf_release(&sb);
+			v = V_SKIP;
+		}
+		goto out;
+	}
+	if (musl)
+		goto out;
+	if (c->elf->ei_data != l->ei_data) {
+		seterr(err, -ENOEXEC, "'%s': ELF file data encoding not native", path);
+		v = V_FATAL;
+	} else if (c->elf->ei_osabi != ELFOSABI_SYSV && c->elf->ei_osabi != ELFOSABI_GNU &&
+		   !(c->elf->ei_osabi == ELFOSABI_ARM_AEABI && c->elf->e_machine == EM_ARM)) {
+		seterr(err, -ENOEXEC, "'%s': ELF file OS ABI invalid", path);
+		v = V_FATAL;
+	} else if (c->elf->e_type == ET_EXEC) {
+		seterr(err, -ENOEXEC, "'%s': cannot dynamically load executable", path);
+		v = V_FATAL;
+	} else if (c->elf->e_type != ET_DYN) {
+		seterr(err, -ENOEXEC, "'%s': only ET_DYN and ET_EXEC can be loaded", path);
+		v = V_FATAL;
+	} else if (c->elf->flags_1 & DF_1_PIE) {
+		seterr(err, -ENOEXEC, "'%s': cannot dynamically load position-independent executable",
+		       path);
+		v = V_FATAL;
+	}
+out:
+	strbuf_release(&why);
+	if (v != V_OK)
+		cand_release(c);
+	return v;
+}
+
+static void take(struct search_hit *h, struct cand *c, const char *path,
+		 enum how how, const struct dso *owner, const char *dir)
+{
+	h->path = xstrdup(path);
+	h->real = c->real;
+	h->st = c->st;
+	h->elf = c->elf;
+	for (size_t i = 0; i < c->hops.n; i++)
+		strlist_add(&h->hops, c->hops.v[i]);
+	strlist_clear(&c->hops);
+	h->how = how;
+	h->how_owner = owner;
+	h->how_dir = dir ? xstrdup(dir) : NULL;
+	c->real = NULL;
+}
+
+/* A variant (glibc-hwcaps or legacy hwcap) is kept as an alternative: the
+ * CPU that will run the image decides whether the loader picks it. */
+static void keep_alt(struct search_hit *h, struct cand *c, const char *path)
+{
+	strlist_add(&h->alts, path);
+	for (size_t i = 0; i < c->hops.n; i++)
+		strlist_add(&h->hops, c->hops.v[i]);
+	cand_release(c);
+}
+
+/* Probes DIR (and its hwcaps subdirectories) for NAME (G6). */
+static enum verdict probe_dir(const struct search_ctx *ctx, const char *dir,
+			      const char *name, enum how how,
+			      const struct dso *owner, struct search_hit *h,
+			      struct strbuf *err)
+{
+	const struct ldso *l = ctx->ldso;
+	struct strbuf sb = STRBUF_INIT;
+	struct cand c = { 0 };
+	enum verdict v = V_SKIP;
+	const char *d = *dir ? dir : ".";
+
+	if (l->flavour == LIBC_GLIBC) {
+		for (size_t i = 0; i < l->hwcaps.n + l->legacy.n; i++) {
+			strbuf_reset(&sb);
+			if (i < l->hwcaps.n)
+				strbuf_addf(&sb, "%s/glibc-hwcaps/%s/%s", d, l->hwcaps.v[i], name);
+			else
+				strbuf_addf(&sb, "%s/%s/%s", d, l->legacy.v[i - l->hwcaps.n], name);
+			if (try_path(ctx, sb.buf, &c, h, err) == V_OK)
+				keep_alt(h, &c, sb.buf);
+			strbuf_reset(err);
+		}
+	}
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/%s", d, name);
+	v = try_path(ctx, sb.buf, &c, h, err);
+	if (v == V_OK)
+		take(h, &c, sb.buf, how, owner, d);
+	strbuf_release(&sb);
+	return v;
+}
+
+/* Searches each directory of LIST in order.  V_STOP ends this list only. */
+static enum verdict probe_list(const struct search_ctx *ctx,
+			       const struct strlist *list, const char *name,
+			       enum how how, const struct dso *owner,
+			       struct search_hit *h, struct strbuf *err)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		enum verdict v = probe_dir(ctx, list->v[i], name, how, owner, h, err);
+
+		if (v == V_OK || v == V_FATAL)
+			return v;
+		if (v == V_STOP)
+			return V_SKIP;
+	}
+	return V_SKIP;
+}
+
+static bool trusted_dir(const struct ldso *l, const char *dir)
+{
+	for (size_t i = 0; i < l->sysdirs.n; i++) {
+		size_t n = strlen(l->sysdirs.v[i]);
+
+		if (!strncmp(dir, l->sysdirs.v[i], n) && (!dir[n] || dir[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* The expanded directories of a glibc path list (G8, G9), with the secure
+ * mode restrictions on $ORIGIN (G9.8). */
+static void glibc_dirs(const struct search_ctx *ctx, const char *list,
+		       const char *seps, const char *origin, struct strlist *out)
+{
+	struct strlist elems = STRLIST_INIT;
+
+	search_split(list, seps, &elems);
+	for (size_t i = 0; i < elems.n; i++) {
+		struct strlist exp = STRLIST_INIT;
+		const char *e = elems.v[i];
+
+		if (ctx->secure && strchr(e, '$') &&
+		    (strncmp(e, "$ORIGIN", 7) || (e[7] && e[7] != '/')))
+			continue;
+		search_expand_dst(e, origin, ctx->ldso->dst_lib, &ctx->ldso->platforms, &exp);
+		for (size_t j = 0; j < exp.n; j++) {
+			size_t n = strlen(exp.v[j]);
+
+			while (n > 1 && exp.v[j][n - 1] == '/')
+				exp.v[j][--n] = '\0';
+			if (ctx->secure && strchr(e, '$') && !trusted_dir(ctx->ldso, exp.v[j]))
+				continue;
+			strlist_add(out, exp.v[j]);
+		}
+		strlist_clear(&exp);
+	}
+	strlist_clear(&elems);
+}
+
+static bool nodeflib(const struct dso *loader)
+{
+	return loader->elf && (loader->elf->flags_1 & DF_1_NODEFLIB);
+}
+
+static int glibc_cache(const struct search_ctx *ctx, const struct dso *loader,
+		       const char *name, struct search_hit *h, struct strbuf *err)
+{
+	const struct ldso *l = ctx->ldso;
+	struct strlist alts = STRLIST_INIT;
+	struct cand c = { 0 };
+	const char *path;
+	enum verdict v = V_SKIP;
+
+	path = ldcache_lookup(l->cache, name, l->e_machine, l->ei_class, l->e_flags, &alts);
+	for (size_t i = 0; i < alts.n; i++) {
+		if (try_path(ctx, alts.v[i], &c, h, err) == V_OK)
+			keep_alt(h, &c, alts.v[i]);
+		strbuf_reset(err);
+	}
+	strlist_clear(&alts);
+	if (!path)
+		return V_SKIP;
+	if (nodeflib(loader) && trusted_dir(l, path)) {
+		note(h, path, "ld.so.cache entry in a system directory ignored (DF_1_NODEFLIB)");
+		return V_SKIP;
+	}
+	v = try_path(ctx, path, &c, h, err);
+	if (v == V_OK)
+		take(h, &c, path, HOW_CACHE, NULL, "/etc/ld.so.cache");
+	return v;
+}
+
+static int glibc_lookup(const struct search_ctx *ctx, const struct dso *loader,
+			const char *name, struct search_hit *h, struct strbuf *err)
+{
+	const struct elfobj *le = loader->elf;
+	struct strlist dirs = STRLIST_INIT;
+	enum verdict v = V_SKIP;
+
+	/* G5.1: the RPATH chain, unless the requester has a RUNPATH. */
+	if (!le->runpath) {
+		bool main_seen = false;
+
+		for (const struct dso *o = loader; o; o = o->loader) {
+			main_seen |= o->is_main;
+			if (!o->elf->rpath || (o->is_main && o->elf->runpath))
+				continue;
+			glibc_dirs(ctx, o->elf->rpath, ":", o->origin, &dirs);
+			v = probe_list(ctx, &dirs, name, HOW_RPATH, o, h, err);
+			strlist_clear(&dirs);
+			if (v != V_SKIP)
+				return v;
+		}
+		if (!main_seen && ctx->main && ctx->main->elf->rpath &&
+		    !ctx->main->elf->runpath) {
+			glibc_dirs(ctx, ctx->main->elf->rpath, ":", ctx->main->origin, &dirs);
+			v = probe_list(ctx, &dirs, name, HOW_RPATH, ctx->main, h, err);
+			strlist_clear(&dirs);
+			if (v != V_SKIP)
+				return v;
+		}
+	}
+	/* G5.2: LD_LIBRARY_PATH, with main as the DST context. */
+	if (ctx->library_path && !ctx->secure) {
+		for (size_t i = 0; i < ctx->library_path->n; i++)
+			glibc_dirs(ctx, ctx->library_path->v[i], ":;",
+				   ctx->main ? ctx->main->origin : NULL, &dirs);
+		v = probe_list(ctx, &dirs, name, HOW_LIBRARY_PATH, NULL, h, err);
+		strlist_clear(&dirs);
+		if (v != V_SKIP)
+			return v;
+	}
+	/* G5.3: the requester's own RUNPATH. */
+	if (le->runpath) {
+		glibc_dirs(ctx, le->runpath, ":", loader->origin, &dirs);
+		v = probe_list(ctx, &dirs, name, HOW_RUNPATH, loader, h, err);
+		strlist_clear(&dirs);
+		if (v != V_SKIP)
+			return v;
+	}
+	/* G5.4 and G5.5: the cache, then the built-in directories. */
+	if (ctx->ldso->cache) {
+		v = glibc_cache(ctx, loader, name, h, err);
+		if (v != V_SKIP)
+			return v;
+	}
+	if (!nodeflib(loader))
+		return probe_list(ctx, &ctx->ldso->sysdirs, name, HOW_DEFAULT, NULL, h, err);
+	return V_SKIP;
+}
+
+static int musl_lookup(const struct search_ctx *ctx, const struct dso *loader,
+		       const char *name, struct search_hit *h, struct strbuf *err)
+{
+	struct strlist dirs = STRLIST_INIT;
+	enum verdict v;
+
+	/* M5.1: LD_LIBRARY_PATH first; empty elements are skipped (M9). */
+	if (ctx->library_path && !ctx->secure) {
+		for (size_t i = 0; i < ctx->library_path->n; i++)
+			search_split(ctx->library_path->v[i], ":\n", &dirs);
+		for (size_t i = 0; i < dirs.n; i++) {
+			if (!*dirs.v[i])
+				continue;
+			v = probe_dir(ctx, dirs.v[i], name, HOW_LIBRARY_PATH, NULL, h, err);
+			if (v == V_OK || v == V_FATAL)
+				goto out;
+		}
+		strlist_clear(&dirs);
+	}
+	/* M5.2: the rpath of every object on the needed_by chain (M6, M7). */
+	for (const struct dso *o = loader; o; o = o->loader) {
+		const char *rp = o->elf->runpath ? o->elf->runpath : o->elf->rpath;
+		char *fixed;
+
+		if (!rp)
+			continue;
+		fixed = search_musl_rpath(rp, (o->is_main && ctx->secure) ? NULL : o->origin);
+		if (!fixed) {
+			note(h, o->path, "rpath ignored: musl expands only $ORIGIN");
+			continue;
+		}
+		search_split(fixed, ":\n", &dirs);
+		free(fixed);
+		for (size_t i = 0; i < dirs.n; i++) {
+			if (!*dirs.v[i])
+				continue;
+			v = probe_dir(ctx, dirs.v[i], name,
+				      o->elf->runpath ? HOW_RUNPATH : HOW_RPATH, o, h, err);
+			if (v == V_OK || v == V_FATAL)
+				goto out;
+		}
+		strlist_clear(&dirs);
+	}
+	/* M5.3: the system path (M8). */
+	for (size_t i = 0; i < ctx->ldso->sysdirs.n; i++) {
+		v = probe_dir(ctx, ctx->ldso->sysdirs.v[i], name, HOW_DEFAULT, NULL, h, err);
+		if (v == V_OK || v == V_FATAL)
+			goto out;
+	}
+	v = V_SKIP;
+out:
+	strlist_clear(&dirs);
+	return v;
+}
+
+static int lookup(const struct search_ctx *ctx, const struct dso *loader,
+		  const char *name, struct search_hit *h, struct strbuf *err);
+
+int search_lookup(const struct search_ctx *ctx, const struct dso *loader,
+		  const char *name, struct search_hit *h, struct strbuf *err)
+{
+	struct strbuf local = STRBUF_INIT;
+	int ret;
+
+	ret = lookup(ctx, loader, name, h, err ? err : &local);
+	strbuf_release(&local);
+	return ret;
+}
+
+static int lookup(const struct search_ctx *ctx, const struct dso *loader,
+		  const char *name, struct search_hit *h, struct strbuf *err)
+{
+	bool musl = ctx->ldso->flavour == LIBC_MUSL;
+	struct cand c = { 0 };
+	enum verdict v;
+
+	memset(h, 0, sizeof(*h));
+	if (strchr(name, '/')) {
+		/* G4 / M3: opened as written, after DST expansion for glibc. */
+		struct strlist exp = STRLIST_INIT;
+
+		if (musl)
+			strlist_add(&exp, name);
+		else if (ctx->secure && strchr(name, '$'))
+			return seterr(err, -EPERM, "'%s': DST not allowed in SUID/SGID programs",
+				      name);
+		else
+			search_expand_dst(name, loader->origin, ctx->ldso->dst_lib,
+					  &ctx->ldso->platforms, &exp);
+		v = V_SKIP;
+		for (size_t i = 0; i < exp.n && v != V_OK && v != V_FATAL; i++) {
+			v = try_path(ctx, exp.v[i], &c, h, err);
+			if (v == V_OK)
+				take(h, &c, exp.v[i], HOW_PATH, NULL, NULL);
+		}
+		strlist_clear(&exp);
+	} else {
+		v = musl ? musl_lookup(ctx, loader, name, h, err)
+			 : glibc_lookup(ctx, loader, name, h, err);
+	}
+	if (v == V_FATAL)
+		return -ENOEXEC;
+	if (v == V_OK)
+		return 0;
+	/* Only hwcaps variants exist: the loader finds one on some CPUs only. */
+	if (h->alts.n) {
+		char *best = h->alts.v[0];
+
+		if (try_path(ctx, best, &c, h, err) == V_OK) {
+			memmove(h->alts.v, h->alts.v + 1, --h->alts.n * sizeof(*h->alts.v));
+			take(h, &c, best, HOW_DEFAULT, NULL, NULL);
+			note(h, best, "only a hwcaps variant exists: CPUs without that level fail to load it");
+			free(best);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,263 @@
+/* util: strbuf, strlist and allocation helpers; see util.h. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scratchroot/util.h"
+
+char strbuf_empty[1];
+
+static void oom(void)
+{
+	fputs("scratchroot: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void *xgrow(void *p, size_t *alloc, size_t n, size_t size)
+{
+	size_t a = *alloc;
+
+	if (n <= a)
+		return p;
+	a = a ? a : 8;
+	while (a < n) {
+		if (a > SIZE_MAX / 2)
+			oom();
+		a *= 2;
+	}
+	if (a > SIZE_MAX / size)
+		oom();
+	*alloc = a;
+	return xrealloc(p, a * size);
+}
+
+void strbuf_init(struct strbuf *sb)
+{
+	sb->buf = strbuf_empty;
+	sb->len = sb->alloc = 0;
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+	if (sb->alloc)
+		free(sb->buf);
+	strbuf_init(sb);
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	strbuf_setlen(sb, 0);
+}
+
+void strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	size_t want;
+
+	if (extra > SIZE_MAX - sb->len - 1)
+		oom();
+	want = sb->len + extra + 1;
+	if (want <= sb->alloc)
+		return;
+	if (!sb->alloc)
+		sb->buf = NULL;
+	sb->buf = xgrow(sb->buf, &sb->alloc, want, 1);
+}
+
+void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	sb->len = len;
+	if (sb->alloc)
+		sb->buf[len] = '\0';
+}
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void strbuf_addch(struct strbuf *sb, char c)
+{
+	strbuf_add(sb, &c, 1);
+}
+
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	strbuf_grow(sb, (size_t)n);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+char *strbuf_detach(struct strbuf *sb)
+{
+	char *p = sb->alloc ? sb->buf : xstrdup("");
+
+	strbuf_init(sb);
+	return p;
+}
+
+int seterr(struct strbuf *err, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return ret;
+	strbuf_reset(err);
+	va_start(ap, fmt);
+	strbuf_vaddf(err, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+void strlist_take(struct strlist *sl, char *s)
+{
+	sl->v = xgrow(sl->v, &sl->alloc, sl->n + 1, sizeof(*sl->v));
+	sl->v[sl->n++] = s;
+}
+
+void strlist_add(struct strlist *sl, const char *s)
+{
+	strlist_take(sl, xstrdup(s));
+}
+
+void strlist_addn(struct strlist *sl, const char *s, size_t len)
+{
+	strlist_take(sl, xstrndup(s, len));
+}
+
+bool strlist_has(const struct strlist *sl, const char *s)
+{
+	for (size_t i = 0; i < sl->n; i++)
+		if (!strcmp(sl->v[i], s))
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strlist_sort_uniq(struct strlist *sl)
+{
+	size_t j = 0;
+
+	if (!sl->n)
+		return;
+	qsort(sl->v, sl->n, sizeof(*sl->v), cmp_str);
+	for (size_t i = 1; i < sl->n; i++) {
+		if (!strcmp(sl->v[i], sl->v[j]))
+			free(sl->v[i]);
+		else
+			sl->v[++j] = sl->v[i];
+	}
+	sl->n = j + 1;
+}
+
+void strlist_clear(struct strlist *sl)
+{
+	for (size_t i = 0; i < sl->n; i++)
+		free(sl->v[i]);
+	free(sl->v);
+	sl->v = NULL;
+	sl->n = sl->alloc = 0;
+}
+
+int read_file_fd(int fd, size_t max, char **ret_buf, size_t *ret_len)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (;;) {
+		ssize_t n;
+
+		strbuf_grow(&sb, 65536);
+		n = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			strbuf_release(&sb);
+			return (int)n;
+		}
+		if (n == 0)
+			break;
+		sb.len += (size_t)n;
+		sb.buf[sb.len] = '\0';
+		if (sb.len > max) {
+			strbuf_release(&sb);
+			return -EFBIG;
+		}
+	}
+	*ret_len = sb.len;
+	*ret_buf = strbuf_detach(&sb);
+	return 0;
+}

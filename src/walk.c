@@ -1,0 +1,560 @@
+/* walk: the breadth-first closure of each program; see walk.h. */
+#include <config.h>
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scratchroot/walk.h"
+
+#define MAX_OBJECTS 100000
+
+static void problem(struct walk *w, bool warning, const char *path,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void problem(struct walk *w, bool warning, const char *path,
+		    const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct problem *p;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	w->problems = xgrow(w->problems, &w->a_problems, w->n_problems + 1,
+			    sizeof(*w->problems));
+	p = &w->problems[w->n_problems++];
+	p->path = xstrdup(path);
+	p->msg = strbuf_detach(&sb);
+	p->warning = warning;
+	if (!warning)
+		w->n_errors++;
+}
+
+struct walk *walk_new(const struct root *r, const char *cwd)
+{
+	struct walk *w = xcalloc(1, sizeof(*w));
+
+	w->root = r;
+	w->cwd = xstrdup(cwd ? cwd : "/");
+	w->objs = objcache_new();
+	return w;
+}
+
+static void dso_free(struct dso *d)
+{
+	if (!d)
+		return;
+	free(d->path);
+	free(d->real);
+	strlist_clear(&d->names);
+	strlist_clear(&d->hops);
+	strlist_clear(&d->alts);
+	strlist_clear(&d->notes);
+	free(d->origin);
+	free(d->how_dir);
+	free(d->deps);
+	free(d);
+}
+
+static void program_free(struct program *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_dsos; i++)
+		dso_free(p->dsos[i]);
+	free(p->dsos);
+	free(p->arg);
+	free(p->path);
+	free(p);
+}
+
+void walk_free(struct walk *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->n_progs; i++)
+		program_free(w->progs[i]);
+	free(w->progs);
+	for (size_t i = 0; i < w->n_ldsos; i++)
+		ldso_free(w->ldsos[i]);
+	free(w->ldsos);
+	for (size_t i = 0; i < w->n_problems; i++) {
+		free(w->problems[i].path);
+		free(w->problems[i].msg);
+	}
+	free(w->problems);
+	objcache_free(w->objs);
+	strlist_clear(&w->library_path);
+	free(w->cwd);
+	free(w);
+}
+
+static struct dso *add_dso(struct program *p, struct dso *d)
+{
+	size_t a = p->n_dsos;
+
+	p->dsos = xgrow(p->dsos, &a, p->n_dsos + 1, sizeof(*p->dsos));
+	p->dsos[p->n_dsos++] = d;
+	return d;
+}
+
+/* The loader facts, one set per (interpreter, machine, class) in the run. */
+static struct ldso *get_ldso(struct walk *w, const char *interp,
+			     const struct elfobj *e, bool musl)
+{
+	struct ldso *l;
+
+	for (size_t i = 0; i < w->n_ldsos; i++) {
+		l = w->ldsos[i];
+		if (!strcmp(l->interp, interp) && l->e_machine == e->e_machine &&
+		    l->ei_class == e->ei_class && l->ei_data == e->ei_data &&
+		    l->flavour == (musl ? LIBC_MUSL : LIBC_GLIBC))
+			return l;
+	}
+	l = ldso_load(w->root, interp, e, musl);
+	w->ldsos = xgrow(w->ldsos, &w->a_ldsos, w->n_ldsos + 1, sizeof(*w->ldsos));
+	w->ldsos[w->n_ldsos++] = l;
+	if (l->cache_problem)
+		problem(w, true, interp, "%s", l->cache_problem);
+	return l;
+}
+
+/* Whether a program file that failed to parse is a script; names its
+ * interpreter when it is. */
+static bool script_problem(struct walk *w, const char *path, const char *real)
+{
+	char buf[256], *interp = NULL;
+	int fd = root_open_file(w->root, real);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0 || !elfobj_is_script(buf, (size_t)n, &interp))
+		return false;
+	problem(w, false, path,
+		"a script for '%s', not an ELF program: give its interpreter as an input",
+		interp);
+	free(interp);
+	return true;
+}
+
+/* Which libc a library input (no PT_INTERP) is built for, from its needs. */
+static bool needs_musl(const struct elfobj *e)
+{
+	for (size_t i = 0; i < e->needed.n; i++)
+		if (!strcmp(e->needed.v[i], "libc.so") ||
+		    !strncmp(e->needed.v[i], "libc.musl-", 10))
+			return true;
+	return false;
+}
+
+static char *musl_interp_for(const struct elfobj *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *m = e->e_machine == EM_X86_64 ? "x86_64"
+		      : e->e_machine == EM_AARCH64 ? "aarch64"
+		      : e->e_machine == EM_386 ? "i386" : elfobj_machine_name(e->e_machine);
+
+	strbuf_addf(&sb, "/lib/ld-musl-%s.so.1", m);
+	return strbuf_detach(&sb);
+}
+
+static struct dso *match_loaded(const struct program *p, const char *name)
+{
+	bool musl = p->ldso->flavour == LIBC_MUSL;
+
+	if (musl && search_musl_reserved(name, p->ldso->interp))
+		return p->interp;
+	for (size_t i = 0; i < p->n_dsos; i++) {
+		struct dso *d = p->dsos[i];
+
+		if (!d->elf)
+			continue;
+		if (musl) {
+			/* M4: the basename it was found under, never the SONAME. */
+			if (!d->is_main && strlist_has(&d->names, name))
+				return d;
+			continue;
+		}
+		if (strlist_has(&d->names, name) || !strcmp(d->path, name) ||
+		    (d->elf->soname && !strcmp(d->elf->soname, name)))
+			return d;
+	}
+	return NULL;
+}
+
+static struct dso *by_inode(const struct program *p, const struct stat *st)
+{
+	for (size_t i = 0; i < p->n_dsos; i++)
+		if (p->dsos[i]->dev == st->st_dev && p->dsos[i]->ino == st->st_ino)
+			return p->dsos[i];
+	return NULL;
+}
+
+static void move_strings(struct strlist *to, struct strlist *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		strlist_take(to, from->v[i]);
+	free(from->v);
+	from->v = NULL;
+	from->n = from->alloc = 0;
+}
+
+static char *origin_of(const char *path)
+{
+	return path_dirname(path);
+}
+
+/* Makes a new dso from a search hit. */
+static struct dso *dso_from_hit(struct search_hit *h, struct dso *loader,
+				const char *name)
+{
+	struct dso *d = xcalloc(1, sizeof(*d));
+
+	d->path = h->path;
+	d->real = h->real;
+	h->path = h->real = NULL;
+	d->dev = h->st.st_dev;
+	d->ino = h->st.st_ino;
+	d->elf = h->elf;
+	d->loader = loader;
+	d->depth = loader ? loader->depth + 1 : 1;
+	d->origin = origin_of(d->path);
+	d->how = h->how;
+	d->how_owner = h->how_owner;
+	d->how_dir = h->how_dir;
+	h->how_dir = NULL;
+	move_strings(&d->hops, &h->hops);
+	move_strings(&d->alts, &h->alts);
+	move_strings(&d->notes, &h->notes);
+	strlist_add(&d->names, name);
+	if (d->elf->soname && strcmp(d->elf->soname, name))
+		strlist_add(&d->names, d->elf->soname);
+	return d;
+}
+
+static void not_found(struct walk *w, struct program *p, const struct dso *req,
+		      const char *name, const struct search_hit *h)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < h->notes.n; i++)
+		strbuf_addf(&sb, "; %s", h->notes.v[i]);
+	problem(w, false, req->path, "%s: cannot open shared object file: not found in %s%s",
+		name, w->root->path, sb.buf);
+	strbuf_release(&sb);
+	p->ok = false;
+}
+
+/* Resolves NAME needed by REQ.  Returns the dso or NULL (problem recorded
+ * unless OPTIONAL). */
+static struct dso *resolve(struct walk *w, struct program *p,
+			   const struct search_ctx *ctx, struct dso *req,
+			   const char *name, bool optional, bool preload)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct search_hit h;
+	struct dso *d = match_loaded(p, name);
+	int r;
+
+	if (d) {
+		if (!strlist_has(&d->names, name))
+			strlist_add(&d->names, name);
+		return d;
+	}
+	r = search_lookup(ctx, req, name, &h, &err);
+	if (r == 0) {
+		d = by_inode(p, &h.st);
+		if (d) {
+			/* G3: the same file under another name; the path opened
+			 * must be in the image all the same (T39). */
+			strlist_add(&d->names, name);
+			move_strings(&d->hops, &h.hops);
+			if (strcmp(h.real, d->real))
+				strlist_add(&d->hops, h.real);
+		} else if (p->n_dsos >= MAX_OBJECTS) {
+			problem(w, false, p->path, "more than %d objects loaded", MAX_OBJECTS);
+			p->ok = false;
+		} else {
+			d = add_dso(p, dso_from_hit(&h, req, name));
+			d->preload = preload;
+		}
+	} else if (preload) {
+		problem(w, true, "/etc/ld.so.preload", "%s cannot be preloaded: %s: ignored",
+			name, r == -ENOENT ? "not found" : err.buf);
+	} else if (optional) {
+		/* DT_AUXILIARY: a missing filtee is ignored (G12). */
+	} else if (r == -ENOENT) {
+		not_found(w, p, req, name, &h);
+	} else {
+		problem(w, false, req->path, "%s: %s", name, err.buf);
+		p->ok = false;
+	}
+	search_hit_release(&h);
+	strbuf_release(&err);
+	return d;
+}
+
+static void preloads(struct walk *w, struct program *p, const struct search_ctx *ctx)
+{
+	struct strlist names = STRLIST_INIT;
+	char *buf = NULL;
+	size_t len, i = 0;
+
+	if (root_read_file(w->root, "/etc/ld.so.preload", 1u << 20, &buf, &len, NULL) < 0)
+		return;
+	while (i < len) {
+		size_t start;
+
+		if (buf[i] == '#') {
+			while (i < len && buf[i] != '\n')
+				i++;
+			continue;
+		}
+		if (strchr(" \t\n:", buf[i]) || !buf[i]) {
+			i++;
+			continue;
+		}
+		start = i;
+		while (i < len && buf[i] && !strchr(" \t\n:#", buf[i]))
+			i++;
+		strlist_addn(&names, buf + start, i - start);
+	}
+	for (i = 0; i < names.n; i++)
+		resolve(w, p, ctx, p->main, names.v[i], false, true);
+	strlist_clear(&names);
+	free(buf);
+}
+
+/* glibc's _dl_check_map_versions: each needed version must be defined by the
+ * object its DT_NEEDED name resolved to. */
+static void check_versions(struct walk *w, struct program *p)
+{
+	for (size_t i = 0; i < p->n_dsos; i++) {
+		const struct dso *d = p->dsos[i];
+
+		for (size_t j = 0; j < d->elf->n_verneed; j++) {
+			const struct elfobj_verneed *vn = &d->elf->verneed[j];
+			const struct dso *dep = NULL;
+
+			for (size_t k = 0; k < d->elf->needed.n && d->deps; k++)
+				if (!strcmp(d->elf->needed.v[k], vn->file))
+					dep = d->deps[k];
+			if (!dep)
+				continue;
+			if (!dep->elf->has_verdef) {
+				problem(w, true, dep->path,
+					"no version information available (required by %s)",
+					d->path);
+				continue;
+			}
+			for (size_t k = 0; k < vn->versions.n; k++) {
+				const char *v = vn->versions.v[k];
+
+				if (strlist_has(&dep->elf->verdef, v))
+					continue;
+				problem(w, strlist_has(&vn->weak, v), dep->path,
+					"version '%s' not found (required by %s)", v, d->path);
+				if (!strlist_has(&vn->weak, v))
+					p->ok = false;
+			}
+		}
+	}
+}
+
+static void load_closure(struct walk *w, struct program *p, bool secure)
+{
+	struct search_ctx ctx = {
+		.root = w->root, .ldso = p->ldso, .library_path = &w->library_path,
+		.main = p->main, .objs = w->objs, .secure = secure,
+	};
+
+	if (p->ldso->flavour == LIBC_GLIBC)
+		preloads(w, p, &ctx);
+	for (size_t i = 0; i < p->n_dsos; i++) {
+		struct dso *d = p->dsos[i];
+		const struct elfobj *e = d->elf;
+
+		if (d->is_interp)
+			continue;
+		d->deps = xcalloc(e->needed.n + 1, sizeof(*d->deps));
+		for (size_t j = 0; j < e->needed.n; j++)
+			d->deps[j] = resolve(w, p, &ctx, d, e->needed.v[j], false, false);
+		if (p->ldso->flavour == LIBC_GLIBC) {
+			for (size_t j = 0; j < e->filter.n; j++)
+				resolve(w, p, &ctx, d, e->filter.v[j], false, false);
+			for (size_t j = 0; j < e->auxiliary.n; j++)
+				resolve(w, p, &ctx, d, e->auxiliary.v[j], true, false);
+		}
+	}
+	if (p->ldso->flavour == LIBC_GLIBC)
+		check_versions(w, p);
+}
+
+static int add_interp(struct walk *w, struct program *p, const char *interp)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct dso *d = xcalloc(1, sizeof(*d));
+	struct stat st;
+	int r;
+
+	d->is_interp = true;
+	d->how = HOW_INTERP;
+	d->path = xstrdup(interp);
+	d->loader = p->main;
+	d->depth = 1;
+	strlist_add(&d->names, interp);
+	add_dso(p, d);
+	p->interp = d;
+	if (interp[0] != '/')
+		problem(w, true, p->path,
+			"relative interpreter '%s' is found only when the program starts in the right directory (taken from /)",
+			interp);
+	r = root_resolve(w->root, interp, NULL, &d->real, &st, &d->hops);
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	if (r == 0)
+		r = objcache_get(w->objs, w->root, d->real, &st, &d->elf, &err);
+	if (r < 0) {
+		problem(w, false, p->path, "interpreter '%s': %s", interp,
+			err.len ? err.buf : strerror(-r));
+		strbuf_release(&err);
+		p->ok = false;
+		return -1;
+	}
+	d->dev = st.st_dev;
+	d->ino = st.st_ino;
+	d->origin = origin_of(interp);
+	if (d->elf->soname && !strlist_has(&d->names, d->elf->soname))
+		strlist_add(&d->names, d->elf->soname);
+	return 0;
+}
+
+static struct program *new_program(struct walk *w, const char *file)
+{
+	struct program *p = xcalloc(1, sizeof(*p));
+
+	p->arg = xstrdup(file);
+	p->path = file[0] == '/' ? xstrdup(file) : path_join(w->cwd, file);
+	p->ok = true;
+	w->progs = xgrow(w->progs, &w->a_progs, w->n_progs + 1, sizeof(*w->progs));
+	w->progs[w->n_progs++] = p;
+	return p;
+}
+
+static void no_file(struct walk *w, const char *path, int r)
+{
+	const char *why = r == -ELOOP ? "too many levels of symbolic links"
+					: strerror(-r);
+
+	problem(w, false, path, "%s", why);
+}
+
+int walk_add(struct walk *w, const char *file)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct program *p = new_program(w, file);
+	struct dso *m = xcalloc(1, sizeof(*m));
+	const char *interp;
+	char *musl_interp = NULL;
+	struct stat st;
+	bool musl;
+	int r;
+
+	m->is_main = true;
+	m->how = HOW_INPUT;
+	m->path = xstrdup(p->path);
+	p->main = add_dso(p, m);
+	r = root_resolve(w->root, p->path, NULL, &m->real, &st, &m->hops);
+	if (r < 0) {
+		no_file(w, p->path, r);
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		problem(w, false, p->path, "is a directory, not an ELF program");
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		problem(w, false, p->path, "not a regular file");
+		goto fail;
+	}
+	m->dev = st.st_dev;
+	m->ino = st.st_ino;
+	r = objcache_get(w->objs, w->root, m->real, &st, &m->elf, &err);
+	if (r < 0) {
+		if (r != -ENOEXEC || !script_problem(w, p->path, m->real))
+			problem(w, false, p->path, "%s", err.buf);
+		goto fail;
+	}
+	p->elf = m->elf;
+	/* $ORIGIN of the main program: /proc/self/exe, symlinks resolved (G9.3). */
+	m->origin = path_dirname(m->real);
+	if (m->elf->kind == ELFOBJ_OTHER) {
+		problem(w, false, p->path, "not an executable or shared library (e_type %u)",
+			m->elf->e_type);
+		goto fail;
+	}
+	if (m->elf->kind == ELFOBJ_STATIC ||
+	    (m->elf->kind == ELFOBJ_STATIC_PIE && !m->elf->needed.n))
+		goto out;
+	interp = m->elf->interp;
+	if (!interp) {
+		musl = needs_musl(m->elf);
+		interp = musl ? (musl_interp = musl_interp_for(m->elf))
+			      : ldso_default_interp(m->elf->e_machine, m->elf->ei_class,
+						    m->elf->e_flags);
+		if (!interp) {
+			problem(w, false, p->path, "no interpreter known for %s",
+				elfobj_machine_name(m->elf->e_machine));
+			goto fail;
+		}
+	} else {
+		musl = ldso_is_musl(interp);
+	}
+	p->ldso = get_ldso(w, interp, m->elf, musl);
+	if (add_interp(w, p, interp) < 0)
+		goto fail;
+	load_closure(w, p, st.st_mode & (S_ISUID | S_ISGID));
+	if (!p->ok)
+		goto fail;
+out:
+	free(musl_interp);
+	strbuf_release(&err);
+	return 0;
+fail:
+	p->ok = false;
+	free(musl_interp);
+	strbuf_release(&err);
+	return -1;
+}
+
+void walk_paths(const struct walk *w, struct strlist *out)
+{
+	for (size_t i = 0; i < w->n_progs; i++) {
+		const struct program *p = w->progs[i];
+
+		for (size_t j = 0; j < p->n_dsos; j++) {
+			const struct dso *d = p->dsos[j];
+
+			if (!d->real)
+				continue;
+			strlist_add(out, d->real);
+			for (size_t k = 0; k < d->hops.n; k++)
+				strlist_add(out, d->hops.v[k]);
+			for (size_t k = 0; k < d->alts.n; k++) {
+				char *real = NULL;
+
+				if (root_resolve(w->root, d->alts.v[k], NULL, &real, NULL, NULL) == 0)
+					strlist_take(out, real);
+			}
+		}
+	}
+	strlist_sort_uniq(out);
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Replays the saved fuzz seeds through each fuzz target (built by make check
+# with a replay main(), under the same sanitizers as the rest of the build).
+. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+
+bld=${top_builddir:-.}
+
+replay() {
+	target=$1
+	bin=$bld/fuzz/fuzz_$target
+	[ -x "$bin" ] || fail "$bin not built"
+	n=$(find "$srcdir/fuzz/corpus/$target" -type f | wc -l)
+	[ "$n" -gt 0 ] || fail "no seeds for $target"
+	"$bin" "$srcdir/fuzz/corpus/$target" >"$W/replay.out" 2>&1 ||
+		{ cat "$W/replay.out" >&2; fail "fuzz_$target failed on a seed"; }
+	grep -q "replayed $n inputs" "$W/replay.out" ||
+		{ cat "$W/replay.out" >&2; fail "expected $n inputs replayed"; }
+}
+
+scenario F01 "ELF reader seeds" replay elfobj
+scenario F02 "ld.so.cache parser seeds" replay ldcache
+scenario F03 "ld.so.conf parser seeds" replay ldconf
+finish

@@ -1,0 +1,288 @@
+# lib.sh: shared helpers for the integration tests; sourced, not run.
+#
+# A test defines one function per scenario and runs each with
+#     scenario ID "what it checks" FUNCTION
+# which runs FUNCTION in a subshell under `set -e`, in a fresh directory $W
+# (also the current directory), and prints "ok - ID ...", "FAIL - ID ..."
+# (followed by the scenario's log) or "skip - ID ... # reason".  `finish`
+# prints the summary and exits 1 if anything failed, 77 if everything was
+# skipped, 0 otherwise.
+#
+# Each scenario checks both what scratchroot says and what the real loader
+# does with the same files (by running the fixture program).
+#
+# Environment (set by `make check`): SCRATCHROOT, the binary under test;
+# top_srcdir, where testdata/ lives.  Everything is written under one
+# `mktemp -d` directory, removed on exit.
+
+set -eu
+LC_ALL=C
+export LC_ALL
+unset LD_LIBRARY_PATH LD_PRELOAD GLIBC_TUNABLES 2>/dev/null || true
+
+SR=${SCRATCHROOT:-/tmp/qb/scratchroot}
+srcdir=${top_srcdir:-/work/main}
+CC=${CC_FOR_FIXTURES:-gcc}
+TD=$(mktemp -d "${TMPDIR:-/tmp}/scratchroot-test.XXXXXX")
+trap 'rm -rf "$TD"' EXIT
+trap 'exit 1' HUP INT TERM
+TD=$(cd "$TD" && pwd -P)	# physical, so expected paths compare exactly
+W=$TD
+n_pass=0 n_fail=0 n_skip=0
+last_skip=
+
+[ -x "$SR" ] || { echo "scratchroot binary '$SR' not found (set SCRATCHROOT)"; exit 99; }
+
+# ---- outcomes ----
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+# Marks the start of a part of a scenario (shown when the scenario fails).
+step() { echo "-- $*"; }
+# A part of a scenario that cannot run here; printed under its result line.
+note() { echo "$*" >>"$W/.notes"; }
+
+need_cmd() {
+	for _c; do
+		command -v "$_c" >/dev/null 2>&1 || skip "'$_c' is not installed"
+	done
+}
+
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
+
+# True when the real loader can be run in a chroot; notes why not otherwise.
+can_chroot() {
+	if [ "$(id -u)" != 0 ]; then
+		note "real-loader check in a chroot skipped: not root"
+		return 1
+	fi
+	command -v chroot >/dev/null 2>&1 || { note "no chroot command"; return 1; }
+}
+
+scenario() {
+	_id=$1 _title=$2
+	shift 2
+	W=$TD/$_id
+	mkdir -p "$W"
+	set +e
+	(set -e; cd "$W"; "$@") >"$W/.log" 2>&1
+	_rc=$?
+	set -e
+	case $_rc in
+	0)	echo "ok - $_id $_title"; n_pass=$((n_pass + 1)) ;;
+	77)	last_skip=$(sed -n 's/^SKIP: //p' "$W/.log" | tail -n 1)
+		echo "skip - $_id $_title # $last_skip"; n_skip=$((n_skip + 1)) ;;
+	*)	echo "FAIL - $_id $_title"; n_fail=$((n_fail + 1))
+		sed 's/^/#   /' "$W/.log" ;;
+	esac
+	[ ! -f "$W/.notes" ] || awk '!seen[$0]++ { print "#   note: " $0 }' "$W/.notes"
+	W=$TD
+}
+
+finish() {
+	echo "# $n_pass passed, $n_fail failed, $n_skip skipped"
+	[ "$n_fail" = 0 ] || exit 1
+	if [ "$n_pass" = 0 ] && [ "$n_skip" != 0 ]; then
+		echo "all scenarios skipped: $last_skip"
+		exit 77
+	fi
+	exit 0
+}
+
+# ---- building fixtures (never with the project's CFLAGS) ----
+
+# cc COMPILER-ARGS...: runs $CC, showing its output only when it fails.
+cc() {
+	"$CC" "$@" >"$W/.cc.log" 2>&1 || { cat "$W/.cc.log" >&2; fail "$CC $*"; }
+}
+
+# cc_lib WHO SONAME OUT [ARGS...]: testdata/who.c as a shared library whose
+# who() returns WHO.  ARGS (more flags, libraries to need) come last.
+cc_lib() {
+	_who=$1 _soname=$2 _out=$3
+	shift 3
+	mkdir -p "$(dirname "$_out")"
+	cc -shared -fPIC -Wl,--no-as-needed "-Wl,-soname,$_soname" "-DWHO=\"$_who\"" \
+		-o "$_out" "$srcdir/testdata/who.c" "$@"
+}
+
+# cc_prog OUT [ARGS...]: testdata/main-who.c, which prints who().
+cc_prog() {
+	_out=$1
+	shift
+	mkdir -p "$(dirname "$_out")"
+	cc -Wl,--no-as-needed -o "$_out" "$srcdir/testdata/main-who.c" "$@"
+}
+
+# ---- running scratchroot ----
+
+# sr ARGS...: runs scratchroot; stdout in $W/out, stderr in $W/err, status in $rc.
+sr() {
+	rc=0
+	timeout 60 "$SR" "$@" >"$W/out" 2>"$W/err" || rc=$?
+	if [ "$rc" -ge 124 ]; then
+		cat "$W/err" >&2
+		fail "scratchroot $* crashed or hung (status $rc)"
+	fi
+}
+
+expect_rc() {
+	[ "$rc" = "$1" ] && return 0
+	echo "--- stdout:" >&2; cat "$W/out" >&2
+	echo "--- stderr:" >&2; cat "$W/err" >&2
+	fail "scratchroot exited $rc, expected $1"
+}
+
+# sr_list ARGS...: --list, which must succeed and be sorted and unique.
+sr_list() {
+	sr --list "$@"
+	expect_rc 0
+	sort -u "$W/out" >"$W/.sorted"
+	cmp -s "$W/out" "$W/.sorted" || { cat "$W/out" >&2; fail "--list output is not sorted and unique"; }
+}
+
+# sr_tree ARGS...: --tree, status in $rc (not checked).
+sr_tree() { sr --tree "$@"; }
+
+expect_list_has() {
+	for _p; do
+		grep -Fxq -- "$_p" "$W/out" || { cat "$W/out" >&2; fail "--list lacks $_p"; }
+	done
+}
+
+expect_list_lacks() {
+	for _p; do
+		! grep -Fxq -- "$_p" "$W/out" || { cat "$W/out" >&2; fail "--list has $_p"; }
+	done
+}
+
+# expect_list_is PATH...: the --list output is exactly these paths.
+expect_list_is() {
+	printf '%s\n' "$@" | sort -u >"$W/.want"
+	if ! cmp -s "$W/.want" "$W/out"; then
+		diff -u "$W/.want" "$W/out" | sed 's/^/    /' >&2
+		fail "--list differs from the expected set (- expected, + got)"
+	fi
+}
+
+expect_out_has() {
+	for _s; do
+		grep -Fq -- "$_s" "$W/out" || { cat "$W/out" >&2; fail "output lacks '$_s'"; }
+	done
+}
+
+expect_out_lacks() {
+	for _s; do
+		! grep -Fq -- "$_s" "$W/out" || { cat "$W/out" >&2; fail "output has '$_s'"; }
+	done
+}
+
+expect_err_has() {
+	for _s; do
+		grep -Fq -- "$_s" "$W/err" || { cat "$W/err" >&2; fail "stderr lacks '$_s'"; }
+	done
+}
+
+expect_err_lacks() {
+	for _s; do
+		! grep -Fq -- "$_s" "$W/err" || { cat "$W/err" >&2; fail "stderr has '$_s'"; }
+	done
+}
+
+# ---- running the fixture (what the real loader does) ----
+
+# expect_run OUTPUT CMD...: CMD succeeds and prints exactly OUTPUT.
+expect_run() {
+	_want=$1
+	shift
+	_st=0
+	timeout 30 "$@" >"$W/.run.out" 2>"$W/.run.err" || _st=$?
+	if [ "$_st" != 0 ] || [ "$(cat "$W/.run.out")" != "$_want" ]; then
+		cat "$W/.run.out" "$W/.run.err" >&2
+		fail "real loader: '$*' exited $_st, expected output '$_want'"
+	fi
+}
+
+# expect_run_fails TEXT CMD...: CMD fails and its stderr contains TEXT.
+expect_run_fails() {
+	_want=$1
+	shift
+	_st=0
+	timeout 30 "$@" >"$W/.run.out" 2>"$W/.run.err" || _st=$?
+	if [ "$_st" = 0 ] || ! grep -Fq -- "$_want" "$W/.run.err"; then
+		cat "$W/.run.out" "$W/.run.err" >&2
+		fail "real loader: '$*' exited $_st, expected a failure saying '$_want'"
+	fi
+}
+
+# ---- an oracle for paths ----
+
+# chain ROOT PATH: resolves the absolute PATH inside ROOT ("" for the host)
+# the way the kernel does after chroot ROOT: prints every symlink crossed,
+# then the file reached, all as paths inside ROOT.
+chain() {
+	_root=${1%/} _rest=$2 _at= _hops=0
+	while :; do
+		while [ "${_rest#/}" != "$_rest" ]; do _rest=${_rest#/}; done
+		[ -n "$_rest" ] || break
+		_c=${_rest%%/*}
+		case $_rest in */*) _rest=${_rest#*/} ;; *) _rest= ;; esac
+		case $_c in
+		.) continue ;;
+		..) _at=${_at%/*}; continue ;;
+		esac
+		if [ -L "$_root$_at/$_c" ]; then
+			_hops=$((_hops + 1))
+			[ "$_hops" -le 40 ] || fail "chain: symlink loop at $_at/$_c"
+			echo "$_at/$_c"
+			_t=$(readlink "$_root$_at/$_c")
+			case $_t in /*) _at= ;; esac
+			_rest=$_t/$_rest
+		else
+			_at=$_at/$_c
+		fi
+	done
+	echo "${_at:-/}"
+}
+
+# host_closure FILE: the paths the host's loader opens for FILE (its
+# interpreter and what ldd shows), with every symlink crossed, one a line.
+host_closure() {
+	_i=$(interp_of "$1")
+	[ -n "$_i" ] || fail "$1 has no interpreter"
+	ldd "$1" >"$TD/.ldd" || fail "ldd $1 failed"
+	{ chain "" "$_i"
+	  awk '$2 == "=>" && $3 ~ /^\// { print $3 }' "$TD/.ldd" | while read -r _p; do
+		chain "" "$_p"
+	  done; } | sort -u
+}
+
+# glibc_base: the paths every glibc program of the host needs (interpreter
+# and libc.so.6, with the symlinks crossed), learnt from the real loader.
+glibc_base() {
+	if [ ! -s "$TD/.glibc.base" ]; then
+		gcc -o "$TD/.hello" "$srcdir/testdata/hello.c" ||
+			fail "cannot build testdata/hello.c"
+		host_closure "$TD/.hello" >"$TD/.glibc.base"
+		grep -q 'libc\.so\.6$' "$TD/.glibc.base" || fail "ldd does not show libc.so.6"
+	fi
+	cat "$TD/.glibc.base"
+}
+
+# copy_into ROOT PATH...: copies each host PATH (a symlink stays a symlink)
+# to the same place under ROOT, making the parent directories; a PATH that
+# is already there is left alone.
+copy_into() {
+	_r=$1
+	shift
+	for _p; do
+		[ ! -e "$_r$_p" ] && [ ! -L "$_r$_p" ] || continue
+		mkdir -p "$_r$(dirname "$_p")"
+		cp -a "$_p" "$_r$_p"
+	done
+}
+
+# interp_of FILE: its PT_INTERP.
+interp_of() {
+	readelf -lW "$1" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p'
+}

@@ -1,0 +1,99 @@
+/* Unit tests for util: strbuf and strlist keep their invariants. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scratchroot/util.h"
+
+static void strbuf_starts_empty_and_nul_terminated(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(sb.len, 0);
+	assert_string_equal(sb.buf, "");
+	strbuf_release(&sb);
+	assert_string_equal(sb.buf, "");
+}
+
+static void strbuf_appends_and_formats(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, "lib");
+	strbuf_addch(&sb, 'c');
+	strbuf_addf(&sb, ".so.%d", 6);
+	assert_string_equal(sb.buf, "libc.so.6");
+	assert_int_equal(sb.len, 9);
+	strbuf_setlen(&sb, 4);
+	assert_string_equal(sb.buf, "libc");
+	for (int i = 0; i < 1000; i++)
+		strbuf_addstr(&sb, "0123456789");
+	assert_int_equal(sb.len, 10004);
+	assert_int_equal(sb.buf[sb.len], '\0');
+	strbuf_release(&sb);
+}
+
+static void strbuf_detach_hands_over_the_buffer(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *s;
+
+	s = strbuf_detach(&sb);
+	assert_string_equal(s, "");
+	free(s);
+	strbuf_addstr(&sb, "x");
+	s = strbuf_detach(&sb);
+	assert_string_equal(s, "x");
+	assert_int_equal(sb.len, 0);
+	free(s);
+}
+
+static void seterr_replaces_the_message_and_returns_the_code(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	assert_int_equal(seterr(&err, -ENOENT, "first %d", 1), -ENOENT);
+	assert_int_equal(seterr(&err, -EINVAL, "second"), -EINVAL);
+	assert_string_equal(err.buf, "second");
+	assert_int_equal(seterr(NULL, -EIO, "ignored"), -EIO);
+	strbuf_release(&err);
+}
+
+static void strlist_sorts_and_removes_duplicates(void **state)
+{
+	struct strlist sl = STRLIST_INIT;
+
+	strlist_add(&sl, "/usr/lib/b");
+	strlist_add(&sl, "/lib");
+	strlist_add(&sl, "/usr/lib/b");
+	strlist_addn(&sl, "/lib64xyz", 6);
+	strlist_sort_uniq(&sl);
+	assert_int_equal(sl.n, 3);
+	assert_string_equal(sl.v[0], "/lib");
+	assert_string_equal(sl.v[1], "/lib64");
+	assert_string_equal(sl.v[2], "/usr/lib/b");
+	assert_true(strlist_has(&sl, "/lib64"));
+	assert_false(strlist_has(&sl, "/lib6"));
+	strlist_clear(&sl);
+	assert_int_equal(sl.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(strbuf_starts_empty_and_nul_terminated),
+		cmocka_unit_test(strbuf_appends_and_formats),
+		cmocka_unit_test(strbuf_detach_hands_over_the_buffer),
+		cmocka_unit_test(seterr_replaces_the_message_and_returns_the_code),
+		cmocka_unit_test(strlist_sorts_and_removes_duplicates),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs what scratchroot needs to build and to run its whole test suite on
+# Debian 12 or Ubuntu.  Uses sudo when not run as root.  The README explains
+# why each package is here.
+set -eu
+as_root=
+[ "$(id -u)" -eq 0 ] || as_root=sudo
+
+build="build-essential autoconf automake pkg-config libelf-dev libdw-dev libcmocka-dev"
+tests="elfutils pax-utils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user time"
+
+export DEBIAN_FRONTEND=noninteractive
+$as_root apt-get update -qq
+# shellcheck disable=SC2086
+$as_root apt-get install -y -qq --no-install-recommends $build $tests >/dev/null
+echo "deps.sh: installed $build $tests"
