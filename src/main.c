@@ -1,20 +1,26 @@
 /*
- * main: the command line.  Parses options, runs the walk, picks the report,
- * prints every problem as one line "scratchroot: 'PATH': reason" on stderr,
- * and turns the outcome into the exit status.  The only file that prints or
- * exits.
+ * main: the command line.  Parses options, runs the walk, turns the result
+ * into a manifest and hands it to the sinks, picks the report, prints every
+ * problem as one line "scratchroot: 'PATH': reason" on stderr, and turns the
+ * outcome into the exit status.  The only file that prints or exits.
  */
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "scratchroot/archive.h"
+#include "scratchroot/check.h"
+#include "scratchroot/image.h"
 #include "scratchroot/report.h"
+#include "scratchroot/tree.h"
 #include "scratchroot/walk.h"
 
 enum { EXIT_JOB = 1, EXIT_USAGE = 2 };
@@ -22,27 +28,50 @@ enum mode { MODE_NONE, MODE_TREE, MODE_LIST, MODE_OUTPUT };
 
 static const char usage_text[] =
 	"Usage: scratchroot [OPTION]... -o DIR FILE[:DEST]...\n"
+	"  or:  scratchroot [OPTION]... --tar FILE FILE[:DEST]...\n"
 	"  or:  scratchroot [OPTION]... --tree FILE...\n"
 	"  or:  scratchroot [OPTION]... --list FILE...\n"
 	"Work out every file the dynamic loader opens for each ELF FILE, without\n"
-	"running it, and show the tree or list the paths a FROM scratch image needs.\n"
+	"running it, and write the smallest root filesystem that runs it, or show\n"
+	"the tree, or list the paths a FROM scratch image needs.\n"
 	"\n"
 	"Modes:\n"
+	"  -o, --output=DIR         write the root filesystem to DIR (absent or empty),\n"
+	"                           atomically; FILE:DEST places FILE at DEST\n"
+	"      --tar=FILE           write it as a reproducible tar (- for stdout);\n"
+	"                           may be combined with -o\n"
 	"  -t, --tree               show each program's dependency tree: how and for\n"
 	"                           whom each library is found\n"
 	"  -l, --list               print the absolute paths the image needs, sorted\n"
-	"  -o, --output=DIR         write the root filesystem to DIR (not available yet)\n"
 	"\n"
 	"Options:\n"
 	"      --sysroot=DIR        resolve everything inside DIR as if chrooted there\n"
 	"  -L, --library-path=LIST  the LD_LIBRARY_PATH the container will run with\n"
 	"                           (may be repeated)\n"
-	"  -q, --quiet              do not print warnings\n"
+	"  -a, --add=SRC[:DEST]     add a file or directory tree (may be repeated); its\n"
+	"                           ELF files get their dependencies too\n"
+	"      --no-base            leave out /etc/passwd, /etc/group, /tmp and\n"
+	"                           /home/nonroot (distroless conventions)\n"
+	"      --keep-setid         keep set-user-ID and set-group-ID bits\n"
+	"  -f, --force              replace DIR even when it is not empty (atomically)\n"
+	"      --check[=ARGS]       after writing, run each program with ARGS (default\n"
+	"                           --version) in a chroot of DIR with /proc and /dev, as\n"
+	"                           a container runtime would (needs root)\n"
+	"  -q, --quiet              no warnings and no summary\n"
 	"  -h, --help               print this help and exit\n"
 	"  -V, --version            print the version and exit\n"
 	"\n"
-	"Exit status: 0 success, 1 a file is unresolved or unreadable (every problem\n"
-	"is reported), 2 usage error.\n";
+	"Owners are 0:0 and every mtime is SOURCE_DATE_EPOCH (0 when unset): two runs\n"
+	"give the same tree and the same tar bytes.\n"
+	"\n"
+	"Exit status: 0 success, 1 a file is unresolved or unreadable or the output\n"
+	"could not be written (every problem is reported), 2 usage error.\n";
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	tree_interrupt = 1;
+}
 
 static int usage_error(const char *msg)
 {
@@ -51,7 +80,27 @@ static int usage_error(const char *msg)
 	return EXIT_USAGE;
 }
 
-static void print_problems(const struct walk *w, bool quiet)
+struct opts {
+	enum mode mode;
+	const char *sysroot, *output, *tar, *check_args;
+	struct strlist libpath, adds;
+	struct image_opts image;
+	bool force, quiet, check;
+	time_t mtime;
+};
+
+/* FILE:DEST: DEST is what follows the last ':' when it is absolute. */
+static char *split_dest(char *arg)
+{
+	char *colon = strrchr(arg, ':');
+
+	if (!colon || colon[1] != '/')
+		return NULL;
+	*colon = '\0';
+	return colon + 1;
+}
+
+static void print_walk_problems(const struct walk *w, bool quiet)
 {
 	for (size_t i = 0; i < w->n_problems; i++) {
 		const struct problem *p = &w->problems[i];
@@ -63,30 +112,59 @@ static void print_problems(const struct walk *w, bool quiet)
 	}
 }
 
-int main(int argc, char **argv)
+static void print_lines(const struct strlist *l, const char *prefix)
 {
-	static const struct option opts[] = {
+	for (size_t i = 0; i < l->n; i++) {
+		const char *tab = strchr(l->v[i], '\t');
+
+		if (tab)
+			fprintf(stderr, "scratchroot: '%.*s': %s%s\n", (int)(tab - l->v[i]),
+				l->v[i], prefix, tab + 1);
+		else
+			fprintf(stderr, "scratchroot: %s%s\n", prefix, l->v[i]);
+	}
+}
+
+static int parse_epoch(struct opts *o)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	o->mtime = 0;
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0)
+		return -1;
+	o->mtime = (time_t)v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
 		{ "tree", no_argument, NULL, 't' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "tar", required_argument, NULL, 'T' },
 		{ "sysroot", required_argument, NULL, 'S' },
 		{ "library-path", required_argument, NULL, 'L' },
+		{ "add", required_argument, NULL, 'a' },
+		{ "no-base", no_argument, NULL, 'B' },
+		{ "keep-setid", no_argument, NULL, 'K' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "check", optional_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct strlist libpath = STRLIST_INIT;
-	struct strbuf err = STRBUF_INIT;
-	const char *sysroot = NULL;
-	struct root *root = NULL;
-	struct walk *w = NULL;
-	enum mode mode = MODE_NONE;
-	char cwd[PATH_MAX];
-	bool quiet = false;
-	int c, ret = EXIT_SUCCESS;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "tlo:L:qhV", opts, NULL)) != -1) {
+	o->image.base = true;
+	while ((c = getopt_long(argc, argv, "tlo:L:a:fqhV", longopts, NULL)) != -1) {
 		enum mode m = MODE_NONE;
 
 		switch (c) {
@@ -97,61 +175,283 @@ int main(int argc, char **argv)
 			m = MODE_LIST;
 			break;
 		case 'o':
+			o->output = optarg;
+			m = MODE_OUTPUT;
+			break;
+		case 'T':
+			o->tar = optarg;
 			m = MODE_OUTPUT;
 			break;
 		case 'S':
-			sysroot = optarg;
+			o->sysroot = optarg;
 			break;
 		case 'L':
-			strlist_add(&libpath, optarg);
+			strlist_add(&o->libpath, optarg);
+			break;
+		case 'a':
+			strlist_add(&o->adds, optarg);
+			break;
+		case 'B':
+			o->image.base = false;
+			break;
+		case 'K':
+			o->image.keep_setid = true;
+			break;
+		case 'f':
+			o->force = true;
+			break;
+		case 'C':
+			o->check = true;
+			o->check_args = optarg ? optarg : "--version";
 			break;
 		case 'q':
-			quiet = true;
+			o->quiet = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return EXIT_SUCCESS;
+			exit(EXIT_SUCCESS);
 		case 'V':
 			printf("scratchroot %s\n", PACKAGE_VERSION);
-			return EXIT_SUCCESS;
+			exit(EXIT_SUCCESS);
 		default:
 			fputs("Try 'scratchroot --help' for more information.\n", stderr);
 			return EXIT_USAGE;
 		}
 		if (m != MODE_NONE) {
-			if (mode != MODE_NONE && mode != m)
-				return usage_error("--tree, --list and -o are exclusive");
-			mode = m;
+			if (o->mode != MODE_NONE && o->mode != m)
+				return usage_error("--tree, --list and -o/--tar are exclusive");
+			o->mode = m;
 		}
 	}
-	if (mode == MODE_NONE)
-		return usage_error("one of --tree, --list or -o DIR is required");
-	if (mode == MODE_OUTPUT)
-		return usage_error("-o: writing a root filesystem is not implemented yet; use --list or --tree");
-	if (optind >= argc)
+	if (o->mode == MODE_NONE)
+		return usage_error("one of --tree, --list, -o DIR or --tar FILE is required");
+	if (optind >= argc && !o->adds.n)
 		return usage_error("no input FILE given");
+	if (o->check && !o->output)
+		return usage_error("--check needs -o DIR");
+	if (parse_epoch(o) < 0)
+		return usage_error("SOURCE_DATE_EPOCH must be a non-negative integer");
+	return 0;
+}
 
-	if (root_open(sysroot ? sysroot : "/", &root, &err) < 0) {
-		fprintf(stderr, "scratchroot: '%s': %s\n", sysroot ? sysroot : "/", err.buf);
+/* Adds the --add trees to M and walks the ELF files found in them. */
+static int add_trees(const struct opts *o, struct manifest *m, const struct root *r,
+		     struct walk *w, struct image_problems *ip)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < o->adds.n; i++) {
+		struct strlist src = STRLIST_INIT, dest = STRLIST_INIT;
+		char *arg = xstrdup(o->adds.v[i]), *d = split_dest(arg);
+		char *path = arg[0] == '/' ? xstrdup(arg) : path_join(w->cwd, arg);
+
+		if (image_add_tree(m, r, path, d, &o->image, &src, &dest, ip) < 0)
+			ret = -1;
+		for (size_t k = 0; k < src.n; k++)
+			if (walk_add_as(w, src.v[k], strcmp(src.v[k], dest.v[k]) ? dest.v[k]
+										 : NULL) < 0)
+				ret = -1;
+		strlist_clear(&src);
+		strlist_clear(&dest);
+		free(path);
+		free(arg);
+	}
+	return ret;
+}
+
+static int write_tar(const struct opts *o, const struct manifest *m,
+		     const struct root *r, struct strbuf *err)
+{
+	char *dir, tmp[PATH_MAX];
+	int fd, ret;
+
+	if (!strcmp(o->tar, "-"))
+		return archive_write_tar(m, r, STDOUT_FILENO, o->mtime, err);
+	dir = path_dirname(o->tar);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.scratchroot-%ld-XXXXXX", dir,
+		 path_basename(o->tar), (long)getpid());
+	free(dir);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return seterr(err, -errno, "'%s': %s", o->tar, strerror(errno));
+	ret = archive_write_tar(m, r, fd, o->mtime, err);
+	if (!ret && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
+		ret = seterr(err, -errno, "'%s': %s", o->tar, strerror(errno));
+	if (close(fd) < 0 && !ret)
+		ret = seterr(err, -errno, "'%s': %s", o->tar, strerror(errno));
+	if (!ret && rename(tmp, o->tar) < 0)
+		ret = seterr(err, -errno, "'%s': %s", o->tar, strerror(errno));
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	const struct mentry *x = *(const struct mentry *const *)a;
+	const struct mentry *y = *(const struct mentry *const *)b;
+
+	return x->size < y->size ? 1 : x->size > y->size ? -1 : strcmp(x->path, y->path);
+}
+
+static void summary(const struct manifest *m)
+{
+	const struct mentry **files = xcalloc(m->n, sizeof(*files));
+	unsigned long long bytes = 0;
+	size_t n = 0, links = 0, dirs = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mentry *e = &m->v[i];
+
+		if (e->type == M_FILE || e->type == M_DATA) {
+			files[n++] = e;
+			bytes += (unsigned long long)e->size;
+		} else if (e->type == M_LINK) {
+			links++;
+		} else {
+			dirs++;
+		}
+	}
+	qsort(files, n, sizeof(*files), cmp_size);
+	fprintf(stderr, "scratchroot: %zu files, %zu symlinks, %zu directories, %.1f MiB\n",
+		n, links, dirs, (double)bytes / (1024.0 * 1024.0));
+	for (size_t i = 0; i < n && i < 5; i++)
+		fprintf(stderr, "  %8.1f KiB  %s  (%s)\n", (double)files[i]->size / 1024.0,
+			files[i]->path, files[i]->why ? files[i]->why : "");
+	free(files);
+}
+
+/* Runs each program from the tree (--check).  Returns the number that failed. */
+static int run_checks(const struct opts *o, const struct walk *w)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct strlist args = STRLIST_INIT;
+	int failed = 0;
+
+	if (check_possible(&err) < 0) {
+		fprintf(stderr, "scratchroot: '%s': %s\n", o->output, err.buf);
+		strbuf_release(&err);
+		return 1;
+	}
+	search_split(o->check_args, " ", &args);
+	for (size_t i = 0; i < w->n_progs; i++) {
+		const struct program *p = w->progs[i];
+		const char *path = p->dest ? p->dest : p->path;
+		char **argv = xcalloc(args.n + 2, sizeof(*argv));
+		struct check_result res;
+		size_t k = 0;
+
+		argv[k++] = (char *)path;
+		for (size_t j = 0; j < args.n; j++)
+			if (*args.v[j])
+				argv[k++] = args.v[j];
+		if (check_run(o->output, path, argv, 60, &res, &err) < 0) {
+			fprintf(stderr, "scratchroot: '%s': --check: %s\n", path, err.buf);
+			failed++;
+		} else {
+			const char *nl = strchr(res.out.buf, '\n');
+			int len = nl ? (int)(nl - res.out.buf) : (int)res.out.len;
+
+			if (res.status != 0)
+				failed++;
+			fprintf(stderr, "scratchroot: '%s': --check %s: exit %d%s%.*s\n", path,
+				res.status ? "FAILED" : "ran", res.status, len ? ": " : "", len,
+				res.out.buf);
+			strbuf_release(&res.out);
+		}
+		free(argv);
+	}
+	strlist_clear(&args);
+	strbuf_release(&err);
+	return failed;
+}
+
+static int output(const struct opts *o, struct manifest *m, const struct root *r,
+		  struct walk *w, struct image_problems *ip)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct tree_stats st = { 0 };
+	int ret = 0;
+
+	if (image_from_walk(m, w, &o->image, ip) < 0 || ip->errors.n) {
 		ret = EXIT_JOB;
 		goto out;
 	}
-	if (sysroot)
-		strcpy(cwd, "/");
-	else if (!getcwd(cwd, sizeof(cwd)))
+	manifest_sort(m);
+	if (o->output) {
+		struct tree_opts to = { .mtime = o->mtime, .force = o->force };
+
+		if (tree_write(m, r, o->output, &to, &st, &err) < 0) {
+			fprintf(stderr, "scratchroot: %s\n", err.buf);
+			ret = EXIT_JOB;
+			goto out;
+		}
+		if (!st.owners_kept && !o->quiet)
+			fprintf(stderr, "scratchroot: '%s': warning: not root, so files belong to you, not 0:0 (the tar has exact owners)\n",
+				o->output);
+	}
+	if (o->tar && write_tar(o, m, r, &err) < 0) {
+		fprintf(stderr, "scratchroot: %s\n", err.buf);
+		ret = EXIT_JOB;
+		goto out;
+	}
+	if (!o->quiet)
+		summary(m);
+	if (o->check && run_checks(o, w))
+		ret = EXIT_JOB;
+out:
+	strbuf_release(&err);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct image_problems ip = { STRLIST_INIT, STRLIST_INIT };
+	struct strbuf err = STRBUF_INIT;
+	struct manifest m;
+	struct root *root = NULL;
+	struct walk *w = NULL;
+	char cwd[PATH_MAX];
+	int ret;
+
+	manifest_init(&m);
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		goto out;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	if (root_open(o.sysroot ? o.sysroot : "/", &root, &err) < 0) {
+		fprintf(stderr, "scratchroot: '%s': %s\n", o.sysroot ? o.sysroot : "/", err.buf);
+		ret = EXIT_JOB;
+		goto out;
+	}
+	if (o.sysroot || !getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, "/");
 	w = walk_new(root, cwd);
-	for (size_t i = 0; i < libpath.n; i++)
-		strlist_add(&w->library_path, libpath.v[i]);
-	for (int i = optind; i < argc; i++)
-		walk_add(w, argv[i]);
-	if (mode == MODE_TREE)
+	for (size_t i = 0; i < o.libpath.n; i++)
+		strlist_add(&w->library_path, o.libpath.v[i]);
+	for (int i = optind; i < argc; i++) {
+		char *arg = xstrdup(argv[i]), *dest = o.mode == MODE_OUTPUT ? split_dest(arg) : NULL;
+
+		walk_add_as(w, arg, dest);
+		free(arg);
+	}
+	if (o.mode == MODE_OUTPUT && add_trees(&o, &m, root, w, &ip) < 0)
+		ret = EXIT_JOB;
+	if (o.mode == MODE_TREE)
 		report_tree(w, stdout);
-	else if (!w->n_errors)
+	else if (o.mode == MODE_LIST && !w->n_errors)
 		report_list(w, stdout);
-	print_problems(w, quiet);
+	print_walk_problems(w, o.quiet);
 	if (w->n_errors)
 		ret = EXIT_JOB;
+	if (o.mode == MODE_OUTPUT && !ret)
+		ret = output(&o, &m, root, w, &ip);
+	print_lines(&ip.errors, "");
+	if (!o.quiet)
+		print_lines(&ip.warnings, "warning: ");
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "scratchroot: 'stdout': %s\n", strerror(errno));
 		ret = EXIT_JOB;
@@ -159,7 +459,10 @@ int main(int argc, char **argv)
 out:
 	walk_free(w);
 	root_free(root);
-	strlist_clear(&libpath);
+	manifest_release(&m);
+	image_problems_release(&ip);
+	strlist_clear(&o.libpath);
+	strlist_clear(&o.adds);
 	strbuf_release(&err);
 	return ret;
 }

@@ -267,7 +267,8 @@ out:
 int root_open_file(const struct root *r, const char *real)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
+		/* O_NONBLOCK: a FIFO put in place of a file never blocks us. */
+		.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 			   RESOLVE_NO_MAGICLINKS,
 	};
@@ -283,7 +284,7 @@ int root_open_file(const struct root *r, const char *real)
 		return -errno;
 	/* Kernels before 5.6: REAL has no symlinks (root_resolve made it), so
 	 * O_NOFOLLOW on the last component is the remaining guard. */
-	fd = openat(r->fd, p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(r->fd, p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	return fd < 0 ? -errno : (int)fd;
 }
 

@@ -250,6 +250,7 @@ void search_hit_release(struct search_hit *h)
 	free(h->path);
 	free(h->real);
 	free(h->how_dir);
+	free(h->how_tmpl);
 	strlist_clear(&h->hops);
 	strlist_clear(&h->alts);
 	strlist_clear(&h->notes);
@@ -374,7 +375,8 @@ out:
 }
 
 static void take(struct search_hit *h, struct cand *c, const char *path,
-		 enum how how, const struct dso *owner, const char *dir)
+		 enum how how, const struct dso *owner, const char *dir,
+		 const char *tmpl)
 {
 	h->path = xstrdup(path);
 	h->real = c->real;
@@ -386,6 +388,7 @@ static void take(struct search_hit *h, struct cand *c, const char *path,
 	h->how = how;
 	h->how_owner = owner;
 	h->how_dir = dir ? xstrdup(dir) : NULL;
+	h->how_tmpl = tmpl && strchr(tmpl, '$') ? xstrdup(tmpl) : NULL;
 	c->real = NULL;
 }
 
@@ -401,7 +404,7 @@ static void keep_alt(struct search_hit *h, struct cand *c, const char *path)
 
 /* Probes DIR (and its hwcaps subdirectories) for NAME (G6). */
 static enum verdict probe_dir(const struct search_ctx *ctx, const char *dir,
-			      const char *name, enum how how,
+			      const char *tmpl, const char *name, enum how how,
 			      const struct dso *owner, struct search_hit *h,
 			      struct strbuf *err)
 {
@@ -427,19 +430,21 @@ static enum verdict probe_dir(const struct search_ctx *ctx, const char *dir,
 	strbuf_addf(&sb, "%s/%s", d, name);
 	v = try_path(ctx, sb.buf, &c, h, err);
 	if (v == V_OK)
-		take(h, &c, sb.buf, how, owner, d);
+		take(h, &c, sb.buf, how, owner, d, tmpl);
 	strbuf_release(&sb);
 	return v;
 }
 
 /* Searches each directory of LIST in order.  V_STOP ends this list only. */
 static enum verdict probe_list(const struct search_ctx *ctx,
-			       const struct strlist *list, const char *name,
-			       enum how how, const struct dso *owner,
-			       struct search_hit *h, struct strbuf *err)
+			       const struct strlist *list, const struct strlist *tmpls,
+			       const char *name, enum how how,
+			       const struct dso *owner, struct search_hit *h,
+			       struct strbuf *err)
 {
 	for (size_t i = 0; i < list->n; i++) {
-		enum verdict v = probe_dir(ctx, list->v[i], name, how, owner, h, err);
+		enum verdict v = probe_dir(ctx, list->v[i], tmpls ? tmpls->v[i] : NULL,
+					   name, how, owner, h, err);
 
 		if (v == V_OK || v == V_FATAL)
 			return v;
@@ -463,7 +468,8 @@ static bool trusted_dir(const struct ldso *l, const char *dir)
 /* The expanded directories of a glibc path list (G8, G9), with the secure
  * mode restrictions on $ORIGIN (G9.8). */
 static void glibc_dirs(const struct search_ctx *ctx, const char *list,
-		       const char *seps, const char *origin, struct strlist *out)
+		       const char *seps, const char *origin, struct strlist *out,
+		       struct strlist *tmpls)
 {
 	struct strlist elems = STRLIST_INIT;
 
@@ -484,6 +490,7 @@ static void glibc_dirs(const struct search_ctx *ctx, const char *list,
 			if (ctx->secure && strchr(e, '$') && !trusted_dir(ctx->ldso, exp.v[j]))
 				continue;
 			strlist_add(out, exp.v[j]);
+			strlist_add(tmpls, e);
 		}
 		strlist_clear(&exp);
 	}
@@ -519,7 +526,24 @@ static int glibc_cache(const struct search_ctx *ctx, const struct dso *loader,
 	}
 	v = try_path(ctx, path, &c, h, err);
 	if (v == V_OK)
-		take(h, &c, path, HOW_CACHE, NULL, "/etc/ld.so.cache");
+		take(h, &c, path, HOW_CACHE, NULL, "/etc/ld.so.cache", NULL);
+	return v;
+}
+
+/* Expands path list LIST (with DST context ORIGIN) and probes it. */
+static enum verdict probe_pathlist(const struct search_ctx *ctx, const char *list,
+				   const char *seps, const char *origin,
+				   const char *name, enum how how,
+				   const struct dso *owner, struct search_hit *h,
+				   struct strbuf *err)
+{
+	struct strlist dirs = STRLIST_INIT, tmpls = STRLIST_INIT;
+	enum verdict v;
+
+	glibc_dirs(ctx, list, seps, origin, &dirs, &tmpls);
+	v = probe_list(ctx, &dirs, &tmpls, name, how, owner, h, err);
+	strlist_clear(&dirs);
+	strlist_clear(&tmpls);
 	return v;
 }
 
@@ -527,8 +551,8 @@ static int glibc_lookup(const struct search_ctx *ctx, const struct dso *loader,
 			const char *name, struct search_hit *h, struct strbuf *err)
 {
 	const struct elfobj *le = loader->elf;
-	struct strlist dirs = STRLIST_INIT;
-	enum verdict v = V_SKIP;
+	const struct dso *main = ctx->main;
+	enum verdict v;
 
 	/* G5.1: the RPATH chain, unless the requester has a RUNPATH. */
 	if (!le->runpath) {
@@ -538,36 +562,32 @@ static int glibc_lookup(const struct search_ctx *ctx, const struct dso *loader,
 			main_seen |= o->is_main;
 			if (!o->elf->rpath || (o->is_main && o->elf->runpath))
 				continue;
-			glibc_dirs(ctx, o->elf->rpath, ":", o->origin, &dirs);
-			v = probe_list(ctx, &dirs, name, HOW_RPATH, o, h, err);
-			strlist_clear(&dirs);
+			v = probe_pathlist(ctx, o->elf->rpath, ":", o->origin, name,
+					   HOW_RPATH, o, h, err);
 			if (v != V_SKIP)
 				return v;
 		}
-		if (!main_seen && ctx->main && ctx->main->elf->rpath &&
-		    !ctx->main->elf->runpath) {
-			glibc_dirs(ctx, ctx->main->elf->rpath, ":", ctx->main->origin, &dirs);
-			v = probe_list(ctx, &dirs, name, HOW_RPATH, ctx->main, h, err);
-			strlist_clear(&dirs);
+		if (!main_seen && main && main->elf->rpath && !main->elf->runpath) {
+			v = probe_pathlist(ctx, main->elf->rpath, ":", main->origin, name,
+					   HOW_RPATH, main, h, err);
 			if (v != V_SKIP)
 				return v;
 		}
 	}
 	/* G5.2: LD_LIBRARY_PATH, with main as the DST context. */
 	if (ctx->library_path && !ctx->secure) {
-		for (size_t i = 0; i < ctx->library_path->n; i++)
-			glibc_dirs(ctx, ctx->library_path->v[i], ":;",
-				   ctx->main ? ctx->main->origin : NULL, &dirs);
-		v = probe_list(ctx, &dirs, name, HOW_LIBRARY_PATH, NULL, h, err);
-		strlist_clear(&dirs);
-		if (v != V_SKIP)
-			return v;
+		for (size_t i = 0; i < ctx->library_path->n; i++) {
+			v = probe_pathlist(ctx, ctx->library_path->v[i], ":;",
+					   main ? main->origin : NULL, name,
+					   HOW_LIBRARY_PATH, NULL, h, err);
+			if (v != V_SKIP)
+				return v;
+		}
 	}
 	/* G5.3: the requester's own RUNPATH. */
 	if (le->runpath) {
-		glibc_dirs(ctx, le->runpath, ":", loader->origin, &dirs);
-		v = probe_list(ctx, &dirs, name, HOW_RUNPATH, loader, h, err);
-		strlist_clear(&dirs);
+		v = probe_pathlist(ctx, le->runpath, ":", loader->origin, name,
+				   HOW_RUNPATH, loader, h, err);
 		if (v != V_SKIP)
 			return v;
 	}
@@ -578,63 +598,73 @@ static int glibc_lookup(const struct search_ctx *ctx, const struct dso *loader,
 			return v;
 	}
 	if (!nodeflib(loader))
-		return probe_list(ctx, &ctx->ldso->sysdirs, name, HOW_DEFAULT, NULL, h, err);
+		return probe_list(ctx, &ctx->ldso->sysdirs, NULL, name, HOW_DEFAULT, NULL,
+				  h, err);
 	return V_SKIP;
+}
+
+/* Probes the non-empty elements of LIST split on SEPS; with ORIGIN set,
+ * each element's $ORIGIN is expanded the musl way (M7). */
+static enum verdict musl_probe(const struct search_ctx *ctx, const char *list,
+			       const char *origin, bool fix, const char *name,
+			       enum how how, const struct dso *owner,
+			       struct search_hit *h, struct strbuf *err)
+{
+	struct strlist elems = STRLIST_INIT;
+	enum verdict v = V_SKIP;
+
+	search_split(list, ":\n", &elems);
+	for (size_t i = 0; i < elems.n && v != V_OK && v != V_FATAL; i++) {
+		char *dir = fix ? search_musl_rpath(elems.v[i], origin) : xstrdup(elems.v[i]);
+
+		if (*dir)
+			v = probe_dir(ctx, dir, elems.v[i], name, how, owner, h, err);
+		free(dir);
+	}
+	strlist_clear(&elems);
+	return v == V_STOP ? V_SKIP : v;
 }
 
 static int musl_lookup(const struct search_ctx *ctx, const struct dso *loader,
 		       const char *name, struct search_hit *h, struct strbuf *err)
 {
-	struct strlist dirs = STRLIST_INIT;
 	enum verdict v;
 
 	/* M5.1: LD_LIBRARY_PATH first; empty elements are skipped (M9). */
 	if (ctx->library_path && !ctx->secure) {
-		for (size_t i = 0; i < ctx->library_path->n; i++)
-			search_split(ctx->library_path->v[i], ":\n", &dirs);
-		for (size_t i = 0; i < dirs.n; i++) {
-			if (!*dirs.v[i])
-				continue;
-			v = probe_dir(ctx, dirs.v[i], name, HOW_LIBRARY_PATH, NULL, h, err);
-			if (v == V_OK || v == V_FATAL)
-				goto out;
+		for (size_t i = 0; i < ctx->library_path->n; i++) {
+			v = musl_probe(ctx, ctx->library_path->v[i], NULL, false, name,
+				       HOW_LIBRARY_PATH, NULL, h, err);
+			if (v != V_SKIP)
+				return v;
 		}
-		strlist_clear(&dirs);
 	}
 	/* M5.2: the rpath of every object on the needed_by chain (M6, M7). */
 	for (const struct dso *o = loader; o; o = o->loader) {
 		const char *rp = o->elf->runpath ? o->elf->runpath : o->elf->rpath;
-		char *fixed;
+		char *check;
 
 		if (!rp)
 			continue;
-		fixed = search_musl_rpath(rp, (o->is_main && ctx->secure) ? NULL : o->origin);
-		if (!fixed) {
+		check = search_musl_rpath(rp, "");
+		if (!check) {
 			note(h, o->path, "rpath ignored: musl expands only $ORIGIN");
 			continue;
 		}
-		search_split(fixed, ":\n", &dirs);
-		free(fixed);
-		for (size_t i = 0; i < dirs.n; i++) {
-			if (!*dirs.v[i])
-				continue;
-			v = probe_dir(ctx, dirs.v[i], name,
-				      o->elf->runpath ? HOW_RUNPATH : HOW_RPATH, o, h, err);
-			if (v == V_OK || v == V_FATAL)
-				goto out;
-		}
-		strlist_clear(&dirs);
+		free(check);
+		v = musl_probe(ctx, rp, (o->is_main && ctx->secure) ? NULL : o->origin, true,
+			       name, o->elf->runpath ? HOW_RUNPATH : HOW_RPATH, o, h, err);
+		if (v != V_SKIP)
+			return v;
 	}
 	/* M5.3: the system path (M8). */
 	for (size_t i = 0; i < ctx->ldso->sysdirs.n; i++) {
-		v = probe_dir(ctx, ctx->ldso->sysdirs.v[i], name, HOW_DEFAULT, NULL, h, err);
+		v = probe_dir(ctx, ctx->ldso->sysdirs.v[i], NULL, name, HOW_DEFAULT, NULL,
+			      h, err);
 		if (v == V_OK || v == V_FATAL)
-			goto out;
+			return v;
 	}
-	v = V_SKIP;
-out:
-	strlist_clear(&dirs);
-	return v;
+	return V_SKIP;
 }
 
 static int lookup(const struct search_ctx *ctx, const struct dso *loader,
@@ -675,7 +705,7 @@ static int lookup(const struct search_ctx *ctx, const struct dso *loader,
 		for (size_t i = 0; i < exp.n && v != V_OK && v != V_FATAL; i++) {
 			v = try_path(ctx, exp.v[i], &c, h, err);
 			if (v == V_OK)
-				take(h, &c, exp.v[i], HOW_PATH, NULL, NULL);
+				take(h, &c, exp.v[i], HOW_PATH, NULL, NULL, name);
 		}
 		strlist_clear(&exp);
 	} else {
@@ -692,7 +722,7 @@ static int lookup(const struct search_ctx *ctx, const struct dso *loader,
 
 		if (try_path(ctx, best, &c, h, err) == V_OK) {
 			memmove(h->alts.v, h->alts.v + 1, --h->alts.n * sizeof(*h->alts.v));
-			take(h, &c, best, HOW_DEFAULT, NULL, NULL);
+			take(h, &c, best, HOW_DEFAULT, NULL, NULL, NULL);
 			note(h, best, "only a hwcaps variant exists: CPUs without that level fail to load it");
 			free(best);
 			return 0;

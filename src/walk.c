@@ -57,6 +57,7 @@ static void dso_free(struct dso *d)
 	strlist_clear(&d->notes);
 	free(d->origin);
 	free(d->how_dir);
+	free(d->how_tmpl);
 	free(d->deps);
 	free(d);
 }
@@ -70,6 +71,8 @@ static void program_free(struct program *p)
 	free(p->dsos);
 	free(p->arg);
 	free(p->path);
+	free(p->dest);
+	strlist_clear(&p->config);
 	free(p);
 }
 
@@ -190,6 +193,25 @@ static struct dso *match_loaded(const struct program *p, const char *name)
 	return NULL;
 }
 
+/* The image needs loader configuration file PATH for the program to load
+ * what it loads here. */
+static void needs_config(struct program *p, const char *path)
+{
+	if (!strlist_has(&p->config, path))
+		strlist_add(&p->config, path);
+}
+
+/* Whether PATH lies directly in one of the loader's built-in directories,
+ * where the loader finds it without the cache (L11c). */
+static bool in_sysdir(const struct ldso *l, const char *path)
+{
+	char *dir = path_dirname(path);
+	bool found = strlist_has(&l->sysdirs, dir);
+
+	free(dir);
+	return found;
+}
+
 static struct dso *by_inode(const struct program *p, const struct stat *st)
 {
 	for (size_t i = 0; i < p->n_dsos; i++)
@@ -213,8 +235,19 @@ static char *origin_of(const char *path)
 }
 
 /* Makes a new dso from a search hit. */
+/* The names a newly loaded object answers to: glibc matches later requests
+ * by the search name and by DT_SONAME (G3); musl only by the name it was
+ * searched under, never for an explicit path (M4). */
+static void add_name(struct dso *d, const char *name, bool musl)
+{
+	if (musl && strchr(name, '/'))
+		return;
+	if (!strlist_has(&d->names, name))
+		strlist_add(&d->names, name);
+}
+
 static struct dso *dso_from_hit(struct search_hit *h, struct dso *loader,
-				const char *name)
+				const char *name, bool musl)
 {
 	struct dso *d = xcalloc(1, sizeof(*d));
 
@@ -230,13 +263,14 @@ static struct dso *dso_from_hit(struct search_hit *h, struct dso *loader,
 	d->how = h->how;
 	d->how_owner = h->how_owner;
 	d->how_dir = h->how_dir;
-	h->how_dir = NULL;
+	d->how_tmpl = h->how_tmpl;
+	h->how_dir = h->how_tmpl = NULL;
 	move_strings(&d->hops, &h->hops);
 	move_strings(&d->alts, &h->alts);
 	move_strings(&d->notes, &h->notes);
-	strlist_add(&d->names, name);
-	if (d->elf->soname && strcmp(d->elf->soname, name))
-		strlist_add(&d->names, d->elf->soname);
+	add_name(d, name, musl);
+	if (!musl && d->elf->soname)
+		add_name(d, d->elf->soname, musl);
 	return d;
 }
 
@@ -262,11 +296,11 @@ static struct dso *resolve(struct walk *w, struct program *p,
 	struct strbuf err = STRBUF_INIT;
 	struct search_hit h;
 	struct dso *d = match_loaded(p, name);
+	bool musl = p->ldso->flavour == LIBC_MUSL;
 	int r;
 
 	if (d) {
-		if (!strlist_has(&d->names, name))
-			strlist_add(&d->names, name);
+		add_name(d, name, musl);
 		return d;
 	}
 	r = search_lookup(ctx, req, name, &h, &err);
@@ -275,7 +309,7 @@ static struct dso *resolve(struct walk *w, struct program *p,
 		if (d) {
 			/* G3: the same file under another name; the path opened
 			 * must be in the image all the same (T39). */
-			strlist_add(&d->names, name);
+			add_name(d, name, musl);
 			move_strings(&d->hops, &h.hops);
 			if (strcmp(h.real, d->real))
 				strlist_add(&d->hops, h.real);
@@ -283,8 +317,14 @@ static struct dso *resolve(struct walk *w, struct program *p,
 			problem(w, false, p->path, "more than %d objects loaded", MAX_OBJECTS);
 			p->ok = false;
 		} else {
-			d = add_dso(p, dso_from_hit(&h, req, name));
+			d = add_dso(p, dso_from_hit(&h, req, name, musl));
 			d->preload = preload;
+			if (d->how == HOW_CACHE && !in_sysdir(p->ldso, d->path))
+				needs_config(p, "/etc/ld.so.cache");
+			if (preload)
+				needs_config(p, "/etc/ld.so.preload");
+			if (d->how == HOW_DEFAULT && p->ldso->musl_path_found)
+				needs_config(p, p->ldso->musl_path_file);
 		}
 	} else if (preload) {
 		problem(w, true, "/etc/ld.so.preload", "%s cannot be preloaded: %s: ignored",
@@ -459,6 +499,11 @@ static void no_file(struct walk *w, const char *path, int r)
 
 int walk_add(struct walk *w, const char *file)
 {
+	return walk_add_as(w, file, NULL);
+}
+
+int walk_add_as(struct walk *w, const char *file, const char *dest)
+{
 	struct strbuf err = STRBUF_INIT;
 	struct program *p = new_program(w, file);
 	struct dso *m = xcalloc(1, sizeof(*m));
@@ -468,6 +513,7 @@ int walk_add(struct walk *w, const char *file)
 	bool musl;
 	int r;
 
+	p->dest = dest ? xstrdup(dest) : NULL;
 	m->is_main = true;
 	m->how = HOW_INPUT;
 	m->path = xstrdup(p->path);
@@ -540,6 +586,12 @@ void walk_paths(const struct walk *w, struct strlist *out)
 	for (size_t i = 0; i < w->n_progs; i++) {
 		const struct program *p = w->progs[i];
 
+		for (size_t j = 0; j < p->config.n; j++) {
+			char *real = NULL;
+
+			if (root_resolve(w->root, p->config.v[j], NULL, &real, NULL, out) == 0)
+				strlist_take(out, real);
+		}
 		for (size_t j = 0; j < p->n_dsos; j++) {
 			const struct dso *d = p->dsos[j];
 

@@ -47,6 +47,8 @@ struct dso {
 	enum how how;
 	const struct dso *how_owner;	/* whose RPATH/RUNPATH found it */
 	char *how_dir;		/* the search directory it was found in */
+	char *how_tmpl;		/* that directory before DST expansion, when it
+				 * had a DST ("$ORIGIN/../lib"); else NULL */
 	struct dso **deps;	/* what each elf->needed entry resolved to */
 	bool is_main, is_interp, preload, secure;
 	unsigned depth;
@@ -81,6 +83,7 @@ struct search_hit {
 	enum how how;
 	const struct dso *how_owner;
 	char *how_dir;
+	char *how_tmpl;
 };
 
 void search_hit_release(struct search_hit *h);

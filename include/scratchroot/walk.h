@@ -29,12 +29,16 @@ struct problem {
 struct program {
 	char *arg;		/* as given on the command line */
 	char *path;		/* absolute path inside the root */
+	char *dest;		/* where the image holds it, when not at path */
 	struct elfobj *elf;	/* borrowed from the objcache */
 	struct ldso *ldso;	/* borrowed from the walk; NULL when static */
 	struct dso **dsos;	/* load order: main, preloads, then BFS */
 	size_t n_dsos;
 	struct dso *main, *interp;
 	bool ok;		/* every dependency resolved */
+	struct strlist config;	/* loader files the image needs: ld.so.cache when a
+				 * library is reachable only through it,
+				 * ld.so.preload, musl's path file */
 };
 
 struct walk {
@@ -60,8 +64,12 @@ void walk_free(struct walk *w);
  * that fails the job was recorded. */
 int walk_add(struct walk *w, const char *file);
 
+/* The same for a program the image holds at DEST (FILE:DEST). */
+int walk_add_as(struct walk *w, const char *file, const char *dest);
+
 /* Appends to OUT every path the image needs (symlinks crossed, files, the
- * interpreter, hwcaps variants), sorted and de-duplicated. */
+ * interpreter, hwcaps variants, /etc/ld.so.cache when a library is reachable
+ * only through it), sorted and de-duplicated. */
 void walk_paths(const struct walk *w, struct strlist *out);
 
 #endif

@@ -18,7 +18,7 @@ version_is_printed() {
 
 usage_errors_exit_2() {
 	sr; expect_rc 2
-	expect_err_has "scratchroot: one of --tree, --list or -o DIR is required"
+	expect_err_has "scratchroot: one of --tree, --list, -o DIR or --tar FILE is required"
 	sr --list; expect_rc 2
 	expect_err_has "no input FILE given"
 	sr --tree --list /bin/true; expect_rc 2

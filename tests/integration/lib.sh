@@ -215,6 +215,49 @@ expect_run_fails() {
 	fi
 }
 
+# expect_opened_as_loader CMD...: the paths the --tree in $W/out shows the
+# interpreter and each library opened under are exactly those glibc's loader
+# gives its objects when running CMD (LD_DEBUG=files: "calling init: PATH").
+# CMD may start with wrappers (env, chroot): only the last program counts.
+expect_opened_as_loader() {
+	LD_DEBUG=files timeout 30 "$@" >/dev/null 2>"$W/.debug" || :
+	awk '{ pid = $1 }
+	     /\ttransferring control: / { block[pid] = "" }
+	     /\tcalling init: / { sub(/.*calling init: /, ""); block[pid] = block[pid] $0 "\n" }
+	     /\tinitialize program: / { last = block[pid] }
+	     END { printf "%s", last }' "$W/.debug" | sort -u >"$W/.loader"
+	sed -n -e 's/^ *interpreter \([^ ]*\).*/\1/p' \
+		-e '/ => not found$/d' -e 's/^ *[^ ]* => \([^ ]*\).*/\1/p' "$W/out" |
+		sort -u >"$W/.tool"
+	[ -s "$W/.loader" ] || { tail -n 20 "$W/.debug" >&2; fail "LD_DEBUG=files showed nothing for '$*'"; }
+	if ! cmp -s "$W/.loader" "$W/.tool"; then
+		diff -u "$W/.loader" "$W/.tool" | sed 's/^/    /' >&2
+		fail "paths as opened: the loader (-) and --tree (+) differ for '$*'"
+	fi
+}
+
+# expect_image_runs ROOT OUTPUT [VAR=VALUE...] PROG [ARG...]: an image made
+# of nothing but the paths of the --list in $W/out, copied from ROOT ("" for
+# the host), runs PROG in a chroot and prints OUTPUT, as the original does.
+# IMG_EXTRA: host paths to add (an emulator and its libraries).
+expect_image_runs() {
+	_from=${1%/} _want=$2 _env=
+	shift 2
+	while case ${1-} in *=*) true ;; *) false ;; esac; do
+		_env="$_env $1"
+		shift
+	done
+	can_chroot || return 0
+	rm -rf "$W/IMG"
+	mkdir "$W/IMG"
+	while read -r _p; do
+		mkdir -p "$W/IMG$(dirname "$_p")"
+		cp -a "$_from$_p" "$W/IMG$_p"
+	done <"$W/out"
+	[ -z "${IMG_EXTRA-}" ] || copy_into "$W/IMG" $IMG_EXTRA
+	expect_run "$_want" env $_env chroot "$W/IMG" "$@"
+}
+
 # ---- an oracle for paths ----
 
 # chain ROOT PATH: resolves the absolute PATH inside ROOT ("" for the host)
@@ -246,10 +289,11 @@ chain() {
 }
 
 # host_closure FILE: the paths the host's loader opens for FILE (its
-# interpreter and what ldd shows), with every symlink crossed, one a line.
+# interpreter and what ldd shows), with every symlink crossed, one a line;
+# nothing for a static FILE.
 host_closure() {
 	_i=$(interp_of "$1")
-	[ -n "$_i" ] || fail "$1 has no interpreter"
+	[ -n "$_i" ] || return 0
 	ldd "$1" >"$TD/.ldd" || fail "ldd $1 failed"
 	{ chain "" "$_i"
 	  awk '$2 == "=>" && $3 ~ /^\// { print $3 }' "$TD/.ldd" | while read -r _p; do
