@@ -229,8 +229,13 @@ static int write_tar(const struct manifest *m, const struct root *r, int fd, tim
 		ret = fail(a, &s, NULL, err);
 		goto out;
 	}
-	for (size_t i = 0; i < m->n && !ret; i++)
+	for (size_t i = 0; i < m->n && !ret; i++) {
+		if (sr_interrupted) {
+			ret = seterr(err, -EINTR, "interrupted");
+			break;
+		}
 		ret = write_entry(a, &s, ae, &m->v[i], r, mtime, buf, err);
+	}
 	if (!ret && archive_write_close(a) != ARCHIVE_OK)
 		ret = fail(a, &s, NULL, err);
 out:

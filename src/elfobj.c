@@ -113,6 +113,7 @@ static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 struct dyninfo {
 	uint64_t strtab, strsz, soname, rpath, runpath;
 	uint64_t verneed, verneednum, verdef, verdefnum;
+	uint64_t symtab, syment, hash, gnu_hash;
 	bool has_strtab, has_soname, has_rpath, has_runpath;
 	uint64_t *needed, *filter, *aux;
 	size_t n_needed, n_filter, n_aux, a_needed, a_filter, a_aux;
@@ -192,6 +193,18 @@ static int read_dynamic(struct parse *p, struct elfobj *o, const GElf_Phdr *ph,
 			break;
 		case DT_VERDEFNUM:
 			d->verdefnum = dyn.d_un.d_val;
+			break;
+		case DT_SYMTAB:
+			d->symtab = dyn.d_un.d_ptr;
+			break;
+		case DT_SYMENT:
+			d->syment = dyn.d_un.d_val;
+			break;
+		case DT_HASH:
+			d->hash = dyn.d_un.d_ptr;
+			break;
+		case DT_GNU_HASH:
+			d->gnu_hash = dyn.d_un.d_ptr;
 			break;
 		default:
 			break;
@@ -330,6 +343,156 @@ static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *
 	return 0;
 }
 
+/* A 32-bit word of the file at OFF in its byte order, or false. */
+static bool word32(const struct parse *p, uint64_t off, uint32_t *ret)
+{
+	const unsigned char *b = (const unsigned char *)p->buf + off;
+
+	if (off > p->len || p->len - off < 4)
+		return false;
+	*ret = p->buf[EI_DATA] == ELFDATA2MSB
+		       ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]
+		       : (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+	return true;
+}
+
+/* How many entries DT_SYMTAB has: the loader never needs to know, so the
+ * file says it only through its hash tables (DT_HASH's nchain, or the
+ * highest index DT_GNU_HASH reaches). */
+static uint64_t count_symbols(const struct parse *p, const struct dyninfo *d)
+{
+	uint64_t off, avail;
+	uint32_t nbucket, symoffset, bloom, last = 0, v;
+	size_t word = p->buf[EI_CLASS] == ELFCLASS64 ? 8 : 4;
+
+	if (d->hash && vaddr_to_off(p, d->hash, &off, &avail) == 0 &&
+	    word32(p, off + 4, &v))
+		return v;
+	if (!d->gnu_hash || vaddr_to_off(p, d->gnu_hash, &off, &avail) < 0 ||
+	    !word32(p, off, &nbucket) || !word32(p, off + 4, &symoffset) ||
+	    !word32(p, off + 8, &bloom))
+		return 0;
+	off += 16 + (uint64_t)bloom * word;
+	for (uint32_t i = 0; i < nbucket; i++)
+		if (word32(p, off + 4ull * i, &v) && v > last)
+			last = v;
+	if (last < symoffset)
+		return symoffset;
+	off += 4ull * nbucket;
+	for (uint64_t i = last; i - last < MAX_DYN * 10; i++) {
+		if (!word32(p, off + 4 * (i - symoffset), &v))
+			return 0;
+		if (v & 1)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* The undefined global symbols of DT_SYMTAB: what the object imports. */
+static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+{
+	size_t entsz = gelf_fsize(p->elf, ELF_T_SYM, 1, EV_CURRENT);
+	uint64_t off, avail, n = count_symbols(p, d);
+	Elf_Data *data;
+
+	if (!d->symtab || !n || (d->syment && d->syment != entsz))
+		return 0;
+	if (vaddr_to_off(p, d->symtab, &off, &avail) < 0)
+		return bad(p, "DT_SYMTAB outside the loaded segments");
+	if (n > avail / entsz)
+		return bad(p, "DT_SYMTAB larger than its segment");
+	data = elf_getdata_rawchunk(p->elf, (int64_t)off, n * entsz, ELF_T_SYM);
+	if (!data)
+		return bad(p, "unreadable DT_SYMTAB");
+	for (uint64_t i = 1; i < n; i++) {
+		GElf_Sym sym;
+		const char *name;
+		int bind;
+
+		if (!gelf_getsym(data, (int)i, &sym))
+			return bad(p, "unreadable dynamic symbol");
+		bind = GELF_ST_BIND(sym.st_info);
+		if (sym.st_shndx != SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK))
+			continue;
+		name = str_at(p, sym.st_name);
+		if (!name)
+			return bad(p, "bad dynamic symbol name index");
+		if (*name)
+			strlist_add(&o->imports, name);
+	}
+	strlist_sort_uniq(&o->imports);
+	return 0;
+}
+
+/* For a static program, the functions it links in (from .symtab, when not
+ * stripped): what a dynamic program would import, it contains. */
+static void read_static_functions(struct parse *p, struct elfobj *o)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(p->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize ||
+		    sh.sh_offset > p->len || sh.sh_size > p->len - sh.sh_offset)
+			continue;
+		data = elf_getdata(scn, NULL);
+		n = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 1; data && i < n && i < 10 * MAX_DYN; i++) {
+			GElf_Sym sym;
+			const char *name;
+
+			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+			    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+			    GELF_ST_BIND(sym.st_info) == STB_LOCAL)
+				continue;
+			name = elf_strptr(p->elf, sh.sh_link, sym.st_name);
+			if (name && *name)
+				strlist_add(&o->imports, name);
+		}
+		o->has_symtab = true;
+		strlist_sort_uniq(&o->imports);
+		return;
+	}
+}
+
+/* The FDO dlopen notes (systemd's .note.dlopen) of every PT_NOTE segment. */
+static void read_notes(struct parse *p, struct elfobj *o)
+{
+	size_t phnum;
+
+	if (elf_getphdrnum(p->elf, &phnum) < 0)
+		return;
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+		Elf_Data *data;
+		GElf_Nhdr nh;
+		size_t off = 0, noff, doff;
+
+		if (!gelf_getphdr(p->elf, (int)i, &ph) || ph.p_type != PT_NOTE ||
+		    ph.p_offset > p->len || ph.p_filesz > p->len - ph.p_offset)
+			continue;
+		data = elf_getdata_rawchunk(p->elf, (int64_t)ph.p_offset, ph.p_filesz,
+					    ph.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
+		if (!data)
+			continue;
+		while ((off = gelf_getnote(data, off, &nh, &noff, &doff)) > 0) {
+			const char *name = (const char *)data->d_buf + noff;
+			const char *desc = (const char *)data->d_buf + doff;
+
+			if (nh.n_type == ELFOBJ_NOTE_DLOPEN && nh.n_namesz == 4 &&
+			    !memcmp(name, "FDO", 4))
+				strlist_addn(&o->dlopen_notes, desc,
+					     strnlen(desc, nh.n_descsz));
+			if (nh.n_type == ELFOBJ_NOTE_GO_BUILDID && nh.n_namesz == 4 &&
+			    !memcmp(name, "Go\0\0", 4))
+				o->is_go = true;
+		}
+	}
+}
+
 static enum elfobj_kind classify(const struct elfobj *o)
 {
 	bool pie = o->flags_1 & DF_1_PIE;
@@ -340,7 +503,9 @@ static enum elfobj_kind classify(const struct elfobj *o)
 	case ET_DYN:
 		if (o->interp)
 			return pie || !o->soname ? ELFOBJ_DYNAMIC_EXEC : ELFOBJ_SHARED;
-		return pie ? ELFOBJ_STATIC_PIE : ELFOBJ_SHARED;
+		if (pie)
+			return ELFOBJ_STATIC_PIE;
+		return o->e_entry && !o->needed.n ? ELFOBJ_SELF : ELFOBJ_SHARED;
 	default:
 		return ELFOBJ_OTHER;
 	}
@@ -371,6 +536,7 @@ static int parse(struct parse *p, struct elfobj *o)
 	o->e_type = eh.e_type;
 	o->e_machine = eh.e_machine;
 	o->e_flags = eh.e_flags;
+	o->e_entry = eh.e_entry;
 
 	ret = read_phdrs(p, o, &eh, &dynph);
 	if (ret < 0)
@@ -397,9 +563,13 @@ static int parse(struct parse *p, struct elfobj *o)
 	    (ret = one_string(p, d.has_rpath, d.rpath, &o->rpath, "DT_RPATH")) < 0 ||
 	    (ret = one_string(p, d.has_runpath, d.runpath, &o->runpath, "DT_RUNPATH")) < 0 ||
 	    (ret = read_verneed(p, o, &d)) < 0 ||
-	    (ret = read_verdef(p, o, &d)) < 0)
+	    (ret = read_verdef(p, o, &d)) < 0 ||
+	    (ret = read_imports(p, o, &d)) < 0)
 		goto out;
+	read_notes(p, o);
 	o->kind = classify(o);
+	if (o->kind == ELFOBJ_STATIC || o->kind == ELFOBJ_STATIC_PIE || o->kind == ELFOBJ_SELF)
+		read_static_functions(p, o);
 out:
 	free(d.needed);
 	free(d.filter);
@@ -470,6 +640,8 @@ void elfobj_free(struct elfobj *o)
 	}
 	free(o->verneed);
 	strlist_clear(&o->verdef);
+	strlist_clear(&o->imports);
+	strlist_clear(&o->dlopen_notes);
 	free(o);
 }
 
@@ -480,6 +652,8 @@ const char *elfobj_kind_name(enum elfobj_kind kind)
 		return "static";
 	case ELFOBJ_STATIC_PIE:
 		return "static-pie";
+	case ELFOBJ_SELF:
+		return "self-contained";
 	case ELFOBJ_DYNAMIC_EXEC:
 		return "dynamic";
 	case ELFOBJ_SHARED:
@@ -515,6 +689,24 @@ const char *elfobj_machine_name(uint16_t m)
 	default:
 		return "unknown machine";
 	}
+}
+
+bool elfobj_imports(const struct elfobj *o, const char *sym)
+{
+	size_t lo = 0, hi = o->imports.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(o->imports.v[mid], sym);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 bool elfobj_is_script(const char *buf, size_t len, char **ret)

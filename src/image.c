@@ -28,7 +28,10 @@ static void problem(struct image_problems *p, bool warning, const char *path,
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	strlist_take(warning ? &p->warnings : &p->errors, strbuf_detach(&sb));
+	if (strlist_has(warning ? &p->warnings : &p->errors, sb.buf))
+		strbuf_release(&sb);
+	else
+		strlist_take(warning ? &p->warnings : &p->errors, strbuf_detach(&sb));
 }
 
 void image_problems_release(struct image_problems *p)
@@ -76,8 +79,9 @@ static int add(struct manifest *m, const struct root *r, struct mentry *e,
 	int ret;
 
 	if (!path || !manifest_path_ok(path)) {
-		problem(p, false, given, path ? "not a canonical absolute path in the image"
-					      : "symlink loop in the image");
+		problem(p, false, given, !path ? "symlink loop in the image"
+				       : !strcmp(path, "/") ? "the image's root itself cannot be added"
+				       : "not a canonical absolute path in the image");
 		free(path);
 		return -1;
 	}
@@ -236,7 +240,9 @@ static char *reason(const struct dso *d)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	if (d->is_interp)
+	if (d->why)
+		strbuf_addf(&sb, "%s (%s)", d->names.n ? d->names.v[0] : d->path, d->why);
+	else if (d->is_interp)
 		strbuf_addstr(&sb, "interpreter");
 	else
 		strbuf_addf(&sb, "%s (%s)", d->names.n ? d->names.v[0] : d->path,
@@ -260,8 +266,12 @@ static int add_program(struct manifest *m, const struct walk *w,
 
 		if (d->is_main && prog->dest) {
 			moved[i] = normalize(prog->dest);
-			if (add_source(m, w->root, d->real, moved[i], "program", o, p) < 0)
+			if (!moved[i] || !strcmp(moved[i], "/")) {
+				problem(p, false, prog->dest, "destination outside the image");
 				ret = -1;
+			} else if (add_source(m, w->root, d->real, moved[i], "program", o, p) < 0) {
+				ret = -1;
+			}
 			free(why);
 			continue;
 		}
@@ -312,13 +322,34 @@ static int add_program(struct manifest *m, const struct walk *w,
 		}
 		free(why);
 	}
-	for (size_t i = 0; i < prog->config.n; i++) {
+	for (size_t i = 0; i < prog->n_extras; i++) {
+		const struct walk_extra *x = &prog->extras[i];
 		struct strlist c = STRLIST_INIT;
 		char *real = NULL;
 
-		if (root_resolve(w->root, prog->config.v[i], NULL, &real, NULL, &c) == 0)
+		if (x->data) {
+			struct mentry e = { .path = x->path, .type = M_DATA, .mode = 0644,
+					    .data = x->data, .size = (off_t)x->len,
+					    .why = x->why };
+
+			if (add(m, NULL, &e, p) < 0)
+				ret = -1;
+			continue;
+		}
+		if (x->tree) {
+			struct strlist src = STRLIST_INIT, dest = STRLIST_INIT;
+
+			if (image_add_tree(m, w->root, x->path, NULL, o, &src, &dest, p) < 0)
+				ret = -1;
+			strlist_clear(&src);
+			strlist_clear(&dest);
+			continue;
+		}
+		if (root_resolve(w->root, x->path, NULL, &real, NULL, &c) == 0)
 			strlist_take(&c, real);
-		if (add_sources(m, w->root, &c, "the loader reads it to find a library", o, p) < 0)
+		else
+			problem(p, false, x->path, "needed (%s) but missing in the root", x->why);
+		if (add_sources(m, w->root, &c, x->why, o, p) < 0)
 			ret = -1;
 		strlist_clear(&c);
 	}
@@ -337,7 +368,7 @@ int image_from_walk(struct manifest *m, const struct walk *w,
 		if (add_program(m, w, w->progs[i], o, p) < 0)
 			ret = -1;
 	if (o->base)
-		image_add_base(m);
+		image_add_base(m, p);
 	return ret;
 }
 
@@ -352,7 +383,7 @@ static const char group[] =
 	"nobody:x:65534:\n"
 	"nonroot:x:65532:\n";
 
-void image_add_base(struct manifest *m)
+void image_add_base(struct manifest *m, struct image_problems *p)
 {
 	const char *why = "base files (--no-base leaves them out)";
 	struct mentry e[] = {
@@ -377,6 +408,13 @@ void image_add_base(struct manifest *m)
 			old->mode = e[i].mode;
 			old->uid = e[i].uid;
 			old->gid = e[i].gid;
+			continue;
+		}
+		if (old) {
+			problem(p, false, e[i].path,
+				"a base file goes here, but the image already holds %s%s%s (--without base leaves the base files out)",
+				old->type == M_DIR ? "a directory" : "a file",
+				old->src ? " from " : "", old->src ? old->src : "");
 			continue;
 		}
 		manifest_add(m, &e[i], NULL);

@@ -19,6 +19,7 @@
 #include "scratchroot/archive.h"
 #include "scratchroot/check.h"
 #include "scratchroot/image.h"
+#include "scratchroot/needs.h"
 #include "scratchroot/report.h"
 #include "scratchroot/tree.h"
 #include "scratchroot/walk.h"
@@ -50,8 +51,16 @@ static const char usage_text[] =
 	"                           (may be repeated)\n"
 	"  -a, --add=SRC[:DEST]     add a file or directory tree (may be repeated); its\n"
 	"                           ELF files get their dependencies too\n"
-	"      --no-base            leave out /etc/passwd, /etc/group, /tmp and\n"
-	"                           /home/nonroot (distroless conventions)\n"
+	"      --with=NAME[=A,B]    always add bundle NAME; tzdata, gconv and locale\n"
+	"                           take a list (--with tzdata=Europe/Paris,UTC)\n"
+	"      --without=NAME       never add bundle NAME.  Bundles: certs (CA bundle of\n"
+	"                           OpenSSL, GnuTLS, Go), nss (nsswitch.conf, modules),\n"
+	"                           libgcc_s (pthread_cancel), tzdata, gconv, locale,\n"
+	"                           netbase (/etc/services, /etc/protocols),\n"
+	"                           dlopen-notes (.note.dlopen), base (see below).\n"
+	"                           Without either, a bundle comes when needed\n"
+	"      --no-base            same as --without=base: leave out /etc/passwd,\n"
+	"                           /etc/group, /tmp and /home/nonroot\n"
 	"      --keep-setid         keep set-user-ID and set-group-ID bits\n"
 	"  -f, --force              replace DIR even when it is not empty (atomically)\n"
 	"      --check[=ARGS]       after writing, run each program with ARGS (default\n"
@@ -70,7 +79,7 @@ static const char usage_text[] =
 static void on_signal(int sig)
 {
 	(void)sig;
-	tree_interrupt = 1;
+	sr_interrupted = 1;
 }
 
 static int usage_error(const char *msg)
@@ -85,6 +94,7 @@ struct opts {
 	const char *sysroot, *output, *tar, *check_args;
 	struct strlist libpath, adds;
 	struct image_opts image;
+	struct needs_opts needs;
 	bool force, quiet, check;
 	time_t mtime;
 };
@@ -153,6 +163,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "library-path", required_argument, NULL, 'L' },
 		{ "add", required_argument, NULL, 'a' },
 		{ "no-base", no_argument, NULL, 'B' },
+		{ "with", required_argument, NULL, 'W' },
+		{ "without", required_argument, NULL, 'X' },
 		{ "keep-setid", no_argument, NULL, 'K' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "check", optional_argument, NULL, 'C' },
@@ -192,8 +204,20 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			strlist_add(&o->adds, optarg);
 			break;
 		case 'B':
-			o->image.base = false;
+			o->needs.choice[BUNDLE_BASE] = BUNDLE_WITHOUT;
 			break;
+		case 'W':
+		case 'X': {
+			struct strbuf err = STRBUF_INIT;
+
+			if (needs_parse_option(&o->needs, optarg, c == 'W', &err) < 0) {
+				fprintf(stderr, "scratchroot: --%s: %s\n", c == 'W' ? "with" : "without",
+					err.buf);
+				strbuf_release(&err);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case 'K':
 			o->image.keep_setid = true;
 			break;
@@ -223,6 +247,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->mode = m;
 		}
 	}
+	o->image.base = o->needs.choice[BUNDLE_BASE] != BUNDLE_WITHOUT;
 	if (o->mode == MODE_NONE)
 		return usage_error("one of --tree, --list, -o DIR or --tar FILE is required");
 	if (optind >= argc && !o->adds.n)
@@ -247,10 +272,12 @@ static int add_trees(const struct opts *o, struct manifest *m, const struct root
 
 		if (image_add_tree(m, r, path, d, &o->image, &src, &dest, ip) < 0)
 			ret = -1;
+		/* An added tree's libraries may need the RUNPATH of a program
+		 * that is not there: what they miss is worth a warning only. */
+		w->lenient = true;
 		for (size_t k = 0; k < src.n; k++)
-			if (walk_add_as(w, src.v[k], strcmp(src.v[k], dest.v[k]) ? dest.v[k]
-										 : NULL) < 0)
-				ret = -1;
+			walk_add_as(w, src.v[k], strcmp(src.v[k], dest.v[k]) ? dest.v[k] : NULL);
+		w->lenient = false;
 		strlist_clear(&src);
 		strlist_clear(&dest);
 		free(path);
@@ -270,6 +297,11 @@ static int write_tar(const struct opts *o, const struct manifest *m,
 	dir = path_dirname(o->tar);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.scratchroot-%ld-XXXXXX", dir,
 		 path_basename(o->tar), (long)getpid());
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		tree_remove_stale(fd, path_basename(o->tar));
+		close(fd);
+	}
 	free(dir);
 	fd = mkstemp(tmp);
 	if (fd < 0)
@@ -408,6 +440,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct image_problems ip = { STRLIST_INIT, STRLIST_INIT };
+	struct strlist notes = STRLIST_INIT;
 	struct strbuf err = STRBUF_INIT;
 	struct manifest m;
 	struct root *root = NULL;
@@ -432,14 +465,22 @@ int main(int argc, char **argv)
 	w = walk_new(root, cwd);
 	for (size_t i = 0; i < o.libpath.n; i++)
 		strlist_add(&w->library_path, o.libpath.v[i]);
-	for (int i = optind; i < argc; i++) {
+	for (int i = optind; i < argc && !sr_interrupted; i++) {
 		char *arg = xstrdup(argv[i]), *dest = o.mode == MODE_OUTPUT ? split_dest(arg) : NULL;
 
 		walk_add_as(w, arg, dest);
 		free(arg);
 	}
+	if (sr_interrupted) {
+		fputs("scratchroot: interrupted\n", stderr);
+		ret = EXIT_JOB;
+		goto out;
+	}
 	if (o.mode == MODE_OUTPUT && add_trees(&o, &m, root, w, &ip) < 0)
 		ret = EXIT_JOB;
+	for (size_t i = 0; i < w->n_progs; i++)
+		if (w->progs[i]->ok && needs_apply(w, w->progs[i], &o.needs, &notes) < 0)
+			ret = EXIT_JOB;
 	if (o.mode == MODE_TREE)
 		report_tree(w, stdout);
 	else if (o.mode == MODE_LIST && !w->n_errors)
@@ -450,8 +491,10 @@ int main(int argc, char **argv)
 	if (o.mode == MODE_OUTPUT && !ret)
 		ret = output(&o, &m, root, w, &ip);
 	print_lines(&ip.errors, "");
-	if (!o.quiet)
+	if (!o.quiet) {
 		print_lines(&ip.warnings, "warning: ");
+		print_lines(&notes, "note: ");
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "scratchroot: 'stdout': %s\n", strerror(errno));
 		ret = EXIT_JOB;
@@ -461,6 +504,8 @@ out:
 	root_free(root);
 	manifest_release(&m);
 	image_problems_release(&ip);
+	strlist_clear(&notes);
+	needs_opts_release(&o.needs);
 	strlist_clear(&o.libpath);
 	strlist_clear(&o.adds);
 	strbuf_release(&err);

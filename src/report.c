@@ -79,11 +79,9 @@ void report_tree(const struct walk *w, FILE *out)
 		fputc('\n', out);
 		if (!e)
 			continue;
-		if (!p->ldso) {
+		if (!p->ldso)
 			fputs("    no interpreter: the kernel runs it directly, nothing is searched\n",
 			      out);
-			continue;
-		}
 		if (p->interp)
 			dso_line(p->interp, 1, NULL, out);
 		for (size_t j = 0; j < p->n_dsos; j++)
@@ -92,6 +90,24 @@ void report_tree(const struct walk *w, FILE *out)
 				children(p, p->dsos[j], 2, out);
 			}
 		children(p, p->main, 1, out);
+		for (size_t j = 0; j < p->n_dsos; j++) {
+			const struct dso *d = p->dsos[j];
+
+			if (!d->dlopen_by || d->loader != NULL)
+				continue;
+			fprintf(out, "    at run time: %s => %s", d->names.n ? d->names.v[0] : "",
+				d->path);
+			if (d->real && strcmp(d->real, d->path))
+				fprintf(out, " -> %s", d->real);
+			fprintf(out, "  [%s; dlopen from %s]\n", d->why ? d->why : "",
+				path_basename(d->dlopen_by->path));
+			children(p, d, 2, out);
+		}
+		for (size_t j = 0; j < p->n_extras; j++)
+			fprintf(out, "    file %s%s  [%s]\n", p->extras[j].path,
+				p->extras[j].data ? " (written by scratchroot)"
+				: p->extras[j].tree ? "/ (whole tree)" : "",
+				p->extras[j].why);
 	}
 }
 

@@ -18,6 +18,7 @@ struct dirent_ {
 	char *key;		/* the directory as spelled by the caller */
 	int err;		/* 0 or the -errno of resolving it */
 	char *real;		/* canonical path when err == 0 */
+	struct stat st;		/* its lstat when err == 0 */
 	struct strlist hops;
 };
 
@@ -85,6 +86,9 @@ int root_open(const char *dir, struct root **ret, struct strbuf *err)
 	r->dirs = xcalloc(1, sizeof(*r->dirs));
 	r->dirs->cap = 64;
 	r->dirs->v = xcalloc(r->dirs->cap, sizeof(*r->dirs->v));
+	r->files = xcalloc(1, sizeof(*r->files));
+	r->files->cap = 64;
+	r->files->v = xcalloc(r->files->cap, sizeof(*r->files->v));
 	r->fd = fd;
 	r->path = xstrdup(dir);
 	*ret = r;
@@ -99,6 +103,7 @@ void root_free(struct root *r)
 		close(r->fd);
 	free(r->path);
 	dc_free(r->dirs);
+	dc_free(r->files);
 	free(r);
 }
 
@@ -229,13 +234,37 @@ static const struct dirent_ *resolve_dir(const struct root *r, const char *dir)
 	return e;
 }
 
+/* Resolves the absolute path FULL (modified), its directory through the
+ * directory cache. */
+static int resolve_full(const struct root *r, char *full, char **ret_real,
+			struct stat *ret_st, struct strlist *hops)
+{
+	char *slash = strrchr(full, '/');
+	const struct dirent_ *d;
+	int ret;
+
+	if (slash == full || !slash[1])
+		return resolve_from(r, "", full, ret_real, ret_st, hops);
+	/* Resolve the directory once per spelling, then the last component. */
+	*slash = '\0';
+	d = resolve_dir(r, full);
+	*slash = '/';
+	if (hops)
+		for (size_t i = 0; i < d->hops.n; i++)
+			strlist_add(hops, d->hops.v[i]);
+	ret = d->err;
+	if (!ret)
+		ret = resolve_from(r, strcmp(d->real, "/") ? d->real : "", slash + 1,
+				   ret_real, ret_st, hops);
+	return ret;
+}
+
 int root_resolve(const struct root *r, const char *path, const char *cwd,
 		 char **ret_real, struct stat *ret_st, struct strlist *hops)
 {
+	struct root_dircache *fc = r->files;
 	struct strbuf full = STRBUF_INIT;
-	const struct dirent_ *d;
-	const char *slash;
-	int ret;
+	struct dirent_ *e;
 
 	if (!*path)
 		return -ENOENT;
@@ -244,24 +273,27 @@ int root_resolve(const struct root *r, const char *path, const char *cwd,
 		strbuf_addch(&full, '/');
 	}
 	strbuf_addstr(&full, path);
-	slash = strrchr(full.buf, '/');
-	if (slash == full.buf || !slash[1]) {
-		ret = resolve_from(r, "", full.buf, ret_real, ret_st, hops);
-		goto out;
+	/* Library searches ask for the same paths program after program. */
+	e = dc_slot(fc, full.buf);
+	if (!e->key) {
+		e->key = xstrdup(full.buf);
+		e->err = resolve_full(r, full.buf, &e->real, &e->st, &e->hops);
+		if (++fc->n * 2 > fc->cap) {
+			dc_grow(fc);
+			e = dc_slot(fc, full.buf);
+		}
 	}
-	/* Resolve the directory once per spelling, then the last component. */
-	strbuf_setlen(&full, (size_t)(slash - full.buf));
-	d = resolve_dir(r, full.buf);
-	if (hops)
-		for (size_t i = 0; i < d->hops.n; i++)
-			strlist_add(hops, d->hops.v[i]);
-	ret = d->err;
-	if (!ret)
-		ret = resolve_from(r, strcmp(d->real, "/") ? d->real : "", slash + 1,
-				   ret_real, ret_st, hops);
-out:
 	strbuf_release(&full);
-	return ret;
+	if (hops)
+		for (size_t i = 0; i < e->hops.n; i++)
+			strlist_add(hops, e->hops.v[i]);
+	if (e->err)
+		return e->err;
+	if (ret_real)
+		*ret_real = xstrdup(e->real);
+	if (ret_st)
+		*ret_st = e->st;
+	return 0;
 }
 
 int root_open_file(const struct root *r, const char *real)

@@ -16,7 +16,6 @@
 
 #include "scratchroot/tree.h"
 
-volatile sig_atomic_t tree_interrupt;
 
 #define COPY_CHUNK (1u << 30)
 
@@ -43,6 +42,9 @@ int tree_remove(int dfd, const char *name)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
 		return -errno;
+	/* A read-only directory of the tree (from --add) must open up to be
+	 * emptied; it is our own temporary tree. */
+	fchmodat(dfd, name, S_IRWXU, 0);
 	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -245,8 +247,7 @@ static int finish_dirs(struct writer *w, const struct manifest *m)
 	return 0;
 }
 
-/* Removes temporary trees of DIR left by runs that were killed. */
-static void remove_stale(int pfd, const char *name)
+void tree_remove_stale(int pfd, const char *name)
 {
 	struct dirent *de;
 	size_t n = strlen(name);
@@ -316,14 +317,17 @@ int tree_write(const struct manifest *m, const struct root *r, const char *dir,
 	       struct strbuf *err)
 {
 	struct writer w = { .r = r, .top = -1, .parent = -1, .o = o, .err = err };
-	char *parent = path_dirname(dir), *name = xstrdup(path_basename(dir));
+	char *trimmed = xstrdup(dir), *parent, *name;
 	char tmp[NAME_MAX + 1];
 	bool exists, made = false;
 	int pfd, ret;
 
+	for (size_t n = strlen(trimmed); n > 1 && trimmed[n - 1] == '/'; n--)
+		trimmed[n - 1] = '\0';
+	parent = path_dirname(trimmed);
+	name = xstrdup(path_basename(trimmed));
+	free(trimmed);
 	w.root = geteuid() == 0;
-	while (strlen(name) > 1 && name[strlen(name) - 1] == '/')
-		name[strlen(name) - 1] = '\0';
 	if (!*name || !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "/")) {
 		ret = seterr(err, -EINVAL, "'%s': give a directory name to create", dir);
 		goto out_noparent;
@@ -336,7 +340,7 @@ int tree_write(const struct manifest *m, const struct root *r, const char *dir,
 	ret = check_target(pfd, name, dir, o->force, &exists, err);
 	if (ret < 0)
 		goto out;
-	remove_stale(pfd, name);
+	tree_remove_stale(pfd, name);
 	if (snprintf(tmp, sizeof(tmp), ".%s.scratchroot-%ld-XXXXXX", name,
 		     (long)getpid()) >= (int)sizeof(tmp)) {
 		ret = seterr(err, -ENAMETOOLONG, "'%s': name too long", dir);
@@ -361,7 +365,7 @@ int tree_write(const struct manifest *m, const struct root *r, const char *dir,
 		goto out;
 	}
 	for (size_t i = 0; i < m->n; i++) {
-		if (tree_interrupt) {
+		if (sr_interrupted) {
 			ret = seterr(err, -EINTR, "'%s': interrupted", dir);
 			goto out;
 		}
@@ -370,7 +374,7 @@ int tree_write(const struct manifest *m, const struct root *r, const char *dir,
 			goto out;
 	}
 	ret = finish_dirs(&w, m);
-	if (ret < 0 || (tree_interrupt && (ret = seterr(err, -EINTR, "'%s': interrupted", dir))))
+	if (ret < 0 || (sr_interrupted && (ret = seterr(err, -EINTR, "'%s': interrupted", dir))))
 		goto out;
 	if (fsync(w.top) < 0) {
 		ret = seterr(err, -errno, "%s", strerror(errno));

@@ -11,6 +11,7 @@
 #include "scratchroot/util.h"
 
 char strbuf_empty[1];
+volatile sig_atomic_t sr_interrupted;
 
 static void oom(void)
 {

@@ -15,16 +15,14 @@
 static void problem(struct walk *w, bool warning, const char *path,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void problem(struct walk *w, bool warning, const char *path,
-		    const char *fmt, ...)
+static void vproblem(struct walk *w, bool warning, const char *path,
+		     const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct problem *p;
-	va_list ap;
 
-	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
+	warning |= w->lenient;
 	w->problems = xgrow(w->problems, &w->a_problems, w->n_problems + 1,
 			    sizeof(*w->problems));
 	p = &w->problems[w->n_problems++];
@@ -33,6 +31,25 @@ static void problem(struct walk *w, bool warning, const char *path,
 	p->warning = warning;
 	if (!warning)
 		w->n_errors++;
+}
+
+static void problem(struct walk *w, bool warning, const char *path,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(w, warning, path, fmt, ap);
+	va_end(ap);
+}
+
+void walk_problem(struct walk *w, bool warning, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(w, warning, path, fmt, ap);
+	va_end(ap);
 }
 
 struct walk *walk_new(const struct root *r, const char *cwd)
@@ -58,6 +75,7 @@ static void dso_free(struct dso *d)
 	free(d->origin);
 	free(d->how_dir);
 	free(d->how_tmpl);
+	free(d->why);
 	free(d->deps);
 	free(d);
 }
@@ -72,7 +90,12 @@ static void program_free(struct program *p)
 	free(p->arg);
 	free(p->path);
 	free(p->dest);
-	strlist_clear(&p->config);
+	for (size_t i = 0; i < p->n_extras; i++) {
+		free(p->extras[i].path);
+		free(p->extras[i].why);
+		free(p->extras[i].data);
+	}
+	free(p->extras);
 	free(p);
 }
 
@@ -93,6 +116,7 @@ void walk_free(struct walk *w)
 	free(w->problems);
 	objcache_free(w->objs);
 	strlist_clear(&w->library_path);
+	strlist_clear(&w->memo);
 	free(w->cwd);
 	free(w);
 }
@@ -197,8 +221,7 @@ static struct dso *match_loaded(const struct program *p, const char *name)
  * what it loads here. */
 static void needs_config(struct program *p, const char *path)
 {
-	if (!strlist_has(&p->config, path))
-		strlist_add(&p->config, path);
+	walk_extra(p, path, "the loader reads it to find a library", NULL, 0);
 }
 
 /* Whether PATH lies directly in one of the loader's built-in directories,
@@ -375,9 +398,9 @@ static void preloads(struct walk *w, struct program *p, const struct search_ctx 
 
 /* glibc's _dl_check_map_versions: each needed version must be defined by the
  * object its DT_NEEDED name resolved to. */
-static void check_versions(struct walk *w, struct program *p)
+static void check_versions(struct walk *w, struct program *p, size_t start)
 {
-	for (size_t i = 0; i < p->n_dsos; i++) {
+	for (size_t i = start; i < p->n_dsos; i++) {
 		const struct dso *d = p->dsos[i];
 
 		for (size_t j = 0; j < d->elf->n_verneed; j++) {
@@ -409,20 +432,28 @@ static void check_versions(struct walk *w, struct program *p)
 	}
 }
 
-static void load_closure(struct walk *w, struct program *p, bool secure)
+static struct search_ctx ctx_of(const struct walk *w, const struct program *p)
 {
 	struct search_ctx ctx = {
 		.root = w->root, .ldso = p->ldso, .library_path = &w->library_path,
-		.main = p->main, .objs = w->objs, .secure = secure,
+		.main = p->main, .objs = w->objs, .secure = p->secure,
 	};
 
-	if (p->ldso->flavour == LIBC_GLIBC)
-		preloads(w, p, &ctx);
-	for (size_t i = 0; i < p->n_dsos; i++) {
+	return ctx;
+}
+
+/* Loads the DT_NEEDED (and filters) of every object not yet processed,
+ * breadth-first, then checks their symbol versions. */
+static void load_pending(struct walk *w, struct program *p)
+{
+	struct search_ctx ctx = ctx_of(w, p);
+	size_t start = p->n_done;
+
+	for (size_t i = start; i < p->n_dsos; i++) {
 		struct dso *d = p->dsos[i];
 		const struct elfobj *e = d->elf;
 
-		if (d->is_interp)
+		if (d->is_interp || d->deps)
 			continue;
 		d->deps = xcalloc(e->needed.n + 1, sizeof(*d->deps));
 		for (size_t j = 0; j < e->needed.n; j++)
@@ -435,7 +466,81 @@ static void load_closure(struct walk *w, struct program *p, bool secure)
 		}
 	}
 	if (p->ldso->flavour == LIBC_GLIBC)
-		check_versions(w, p);
+		check_versions(w, p, start);
+	p->n_done = p->n_dsos;
+}
+
+static void load_closure(struct walk *w, struct program *p)
+{
+	struct search_ctx ctx = ctx_of(w, p);
+
+	if (p->ldso->flavour == LIBC_GLIBC)
+		preloads(w, p, &ctx);
+	load_pending(w, p);
+}
+
+struct dso *walk_dlopen(struct walk *w, struct program *p, struct dso *caller,
+			const char *name, const char *why, bool optional)
+{
+	struct search_ctx ctx;
+	size_t before = p->n_dsos;
+	bool musl;
+	struct dso *d;
+
+	if (!p->ldso || !caller)
+		return NULL;
+	ctx = ctx_of(w, p);
+	musl = p->ldso->flavour == LIBC_MUSL;
+	/* glibc searches in the caller's context (G14), musl in main's (M12). */
+	d = resolve(w, p, &ctx, musl ? p->main : caller, name, optional, false);
+	if (d && p->n_dsos > before) {
+		/* glibc: l_loader = NULL for a dlopened object; musl: main. */
+		d->loader = musl ? p->main : NULL;
+		d->depth = 1;
+		d->dlopen_by = caller;
+		d->why = xstrdup(why);
+		load_pending(w, p);
+	}
+	return d;
+}
+
+static struct walk_extra *new_extra(struct program *p, const char *path)
+{
+	for (size_t i = 0; i < p->n_extras; i++)
+		if (!strcmp(p->extras[i].path, path))
+			return NULL;
+	p->extras = xgrow(p->extras, &p->a_extras, p->n_extras + 1, sizeof(*p->extras));
+	memset(&p->extras[p->n_extras], 0, sizeof(*p->extras));
+	return &p->extras[p->n_extras++];
+}
+
+void walk_extra_tree(struct program *p, const char *path, const char *why)
+{
+	struct walk_extra *x = new_extra(p, path);
+
+	if (!x)
+		return;
+	x->path = xstrdup(path);
+	x->why = xstrdup(why);
+	x->tree = true;
+}
+
+void walk_extra(struct program *p, const char *path, const char *why,
+		const char *data, size_t len)
+{
+	struct walk_extra *x = new_extra(p, path);
+
+	if (!x)
+		return;
+	x->path = xstrdup(path);
+	x->why = xstrdup(why);
+	x->data = NULL;
+	x->len = len;
+	if (data) {
+		x->data = xmalloc(len + 1);
+		memcpy(x->data, data, len);
+		x->data[len] = '\0';
+	}
 }
 
 static int add_interp(struct walk *w, struct program *p, const char *interp)
@@ -497,6 +602,21 @@ static void no_file(struct walk *w, const char *path, int r)
 	problem(w, false, path, "%s", why);
 }
 
+int walk_attach_loader(struct walk *w, struct program *p)
+{
+	const struct elfobj *e = p->elf;
+	const char *interp;
+
+	if (p->ldso || !e)
+		return p->ldso ? 0 : -1;
+	interp = ldso_default_interp(e->e_machine, e->ei_class, e->e_flags);
+	if (!interp)
+		return -1;
+	p->ldso = get_ldso(w, interp, e, false);
+	p->n_done = p->n_dsos;
+	return add_interp(w, p, interp);
+}
+
 int walk_add(struct walk *w, const char *file)
 {
 	return walk_add_as(w, file, NULL);
@@ -543,11 +663,13 @@ int walk_add_as(struct walk *w, const char *file, const char *dest)
 	/* $ORIGIN of the main program: /proc/self/exe, symlinks resolved (G9.3). */
 	m->origin = path_dirname(m->real);
 	if (m->elf->kind == ELFOBJ_OTHER) {
-		problem(w, false, p->path, "not an executable or shared library (e_type %u)",
-			m->elf->e_type);
+		if (!w->lenient)
+			problem(w, false, p->path,
+				"not an executable or shared library (e_type %u)", m->elf->e_type);
 		goto fail;
 	}
 	if (m->elf->kind == ELFOBJ_STATIC ||
+	    m->elf->kind == ELFOBJ_SELF ||
 	    (m->elf->kind == ELFOBJ_STATIC_PIE && !m->elf->needed.n))
 		goto out;
 	interp = m->elf->interp;
@@ -567,7 +689,8 @@ int walk_add_as(struct walk *w, const char *file, const char *dest)
 	p->ldso = get_ldso(w, interp, m->elf, musl);
 	if (add_interp(w, p, interp) < 0)
 		goto fail;
-	load_closure(w, p, st.st_mode & (S_ISUID | S_ISGID));
+	p->secure = st.st_mode & (S_ISUID | S_ISGID);
+	load_closure(w, p);
 	if (!p->ok)
 		goto fail;
 out:
@@ -586,10 +709,13 @@ void walk_paths(const struct walk *w, struct strlist *out)
 	for (size_t i = 0; i < w->n_progs; i++) {
 		const struct program *p = w->progs[i];
 
-		for (size_t j = 0; j < p->config.n; j++) {
+		for (size_t j = 0; j < p->n_extras; j++) {
+			const struct walk_extra *x = &p->extras[j];
 			char *real = NULL;
 
-			if (root_resolve(w->root, p->config.v[j], NULL, &real, NULL, out) == 0)
+			if (x->data || x->tree)
+				strlist_add(out, x->path);
+			else if (root_resolve(w->root, x->path, NULL, &real, NULL, out) == 0)
 				strlist_take(out, real);
 		}
 		for (size_t j = 0; j < p->n_dsos; j++) {

@@ -6,13 +6,15 @@ set -eu
 as_root=
 [ "$(id -u)" -eq 0 ] || as_root=sudo
 
-build="build-essential autoconf automake pkg-config libelf-dev libdw-dev libcmocka-dev libarchive-dev"
+build="build-essential autoconf automake pkg-config libelf-dev libdw-dev libcmocka-dev libarchive-dev libjson-c-dev"
 tests="elfutils pax-utils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user time"
 # real programs whose trees the tests build and run
 progs="curl git openssl jq sqlite3 busybox ripgrep"
+# what the run-time needs fixtures build with and read
+needs="libssl-dev libgnutls28-dev golang-go tzdata ca-certificates netbase"
 
 export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -qq
 # shellcheck disable=SC2086
-$as_root apt-get install -y -qq --no-install-recommends $build $tests $progs >/dev/null
-echo "deps.sh: installed $build $tests $progs"
+$as_root apt-get install -y -qq --no-install-recommends $build $tests $progs $needs >/dev/null
+echo "deps.sh: installed $build $tests $progs $needs"

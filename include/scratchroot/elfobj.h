@@ -24,6 +24,8 @@
 enum elfobj_kind {
 	ELFOBJ_STATIC,		/* ET_EXEC, no PT_INTERP, no PT_DYNAMIC */
 	ELFOBJ_STATIC_PIE,	/* ET_DYN, PT_DYNAMIC, DF_1_PIE, no PT_INTERP */
+	ELFOBJ_SELF,		/* ET_DYN with an entry point, no PT_INTERP and no
+				 * DT_NEEDED: runs as it is (a loader, musl's libc.so) */
 	ELFOBJ_DYNAMIC_EXEC,	/* PT_INTERP: a dynamically linked program */
 	ELFOBJ_SHARED,		/* ET_DYN library (may still have PT_INTERP) */
 	ELFOBJ_OTHER,		/* ET_REL, ET_CORE... */
@@ -39,6 +41,7 @@ struct elfobj {
 	unsigned char ei_class, ei_data, ei_osabi, ei_abiversion;
 	uint16_t e_type, e_machine;
 	uint32_t e_flags;
+	uint64_t e_entry;
 	enum elfobj_kind kind;
 
 	char *interp;		/* PT_INTERP string, or NULL */
@@ -54,7 +57,16 @@ struct elfobj {
 	size_t n_verneed;
 	struct strlist verdef;	/* version names this file defines */
 	bool has_verdef;
+	struct strlist imports;	/* undefined dynamic symbols, sorted; for a static
+				 * program, the global functions of its .symtab */
+	bool has_symtab;	/* static program: .symtab was read */
+	struct strlist dlopen_notes;	/* JSON payloads of FDO .note.dlopen notes */
+	bool is_go;		/* has a Go build ID note */
 };
+
+/* Note types read from PT_NOTE segments. */
+#define ELFOBJ_NOTE_DLOPEN 0x407c0c0a	/* owner "FDO": systemd's dlopen metadata */
+#define ELFOBJ_NOTE_GO_BUILDID 4	/* owner "Go": the Go build ID */
 
 /*
  * Parses the ELF image BUF of LEN bytes.  BUF must stay valid and writable
@@ -74,6 +86,9 @@ void elfobj_free(struct elfobj *o);
 /* Human names: "ELF64", "x86-64" ("machine 183" when unknown), "static-pie"... */
 const char *elfobj_kind_name(enum elfobj_kind kind);
 const char *elfobj_machine_name(uint16_t e_machine);
+
+/* Whether the object imports (has an undefined dynamic symbol) SYM. */
+bool elfobj_imports(const struct elfobj *o, const char *sym);
 
 /* Whether BUF (LEN bytes) starts with "#!"; if so sets *ret (caller frees)
  * to the interpreter path named on that line. */

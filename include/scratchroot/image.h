@@ -53,7 +53,7 @@ int image_add_tree(struct manifest *m, const struct root *r, const char *src,
 		   struct strlist *elf_src, struct strlist *elf_dest,
 		   struct image_problems *p);
 
-void image_add_base(struct manifest *m);
+void image_add_base(struct manifest *m, struct image_problems *p);
 
 void image_problems_release(struct image_problems *p);
 

@@ -34,6 +34,7 @@ struct root {
 	int fd;		/* O_PATH|O_DIRECTORY fd of the root */
 	char *path;	/* as given, for messages; "/" for the host */
 	struct root_dircache *dirs;	/* resolved directories, by spelling */
+	struct root_dircache *files;	/* resolved paths, by spelling */
 };
 
 /* Opens DIR as a root.  Returns 0, -ENOTDIR or -errno.  *ret freed with

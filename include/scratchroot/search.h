@@ -50,6 +50,8 @@ struct dso {
 	char *how_tmpl;		/* that directory before DST expansion, when it
 				 * had a DST ("$ORIGIN/../lib"); else NULL */
 	struct dso **deps;	/* what each elf->needed entry resolved to */
+	const struct dso *dlopen_by;	/* loaded at run time by this object */
+	char *why;		/* for objects loaded at run time: the reason */
 	bool is_main, is_interp, preload, secure;
 	unsigned depth;
 };

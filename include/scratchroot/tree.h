@@ -10,7 +10,7 @@
  * copy_file_range() (reflinks where the filesystem offers them).  Owners are
  * set from the manifest when running as root; modes and mtimes always.
  *
- * On failure or interruption (tree_interrupt set by a signal handler) the
+ * On failure or interruption (sr_interrupted, util.h) the
  * temporary tree is removed.  Temporary trees left by a killed run are
  * removed by the next run on the same DIR.
  */
@@ -23,9 +23,6 @@
 
 #include "scratchroot/manifest.h"
 #include "scratchroot/root.h"
-
-/* Set to non-zero (from a signal handler) to make tree_write() stop. */
-extern volatile sig_atomic_t tree_interrupt;
 
 struct tree_opts {
 	time_t mtime;		/* every entry's mtime */
@@ -47,6 +44,10 @@ struct tree_stats {
 int tree_write(const struct manifest *m, const struct root *r, const char *dir,
 	       const struct tree_opts *o, struct tree_stats *stats,
 	       struct strbuf *err);
+
+/* Removes what runs killed before their end left beside NAME in directory
+ * fd PFD: ".NAME.scratchroot-PID-*" whose process is gone. */
+void tree_remove_stale(int pfd, const char *name);
 
 /* Removes the tree at NAME under directory fd DFD, never following
  * symlinks.  Returns 0 or -errno. */

@@ -15,9 +15,14 @@
 #ifndef SCRATCHROOT_UTIL_H
 #define SCRATCHROOT_UTIL_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+/* Set by main's signal handler (SIGINT, SIGTERM, SIGHUP); long loops
+ * (walking inputs, writing a tree or a tar) stop with -EINTR when set. */
+extern volatile sig_atomic_t sr_interrupted;
 
 struct strbuf {
 	char *buf;

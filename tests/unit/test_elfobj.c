@@ -244,6 +244,17 @@ static void classifies_static_pie_and_shared(void **state)
 	o = parse_ok(&im);
 	assert_int_equal(o->kind, ELFOBJ_SHARED);
 	elfobj_free(o);
+	/* An entry point and nothing needed: a loader, musl's libc.so. */
+	put(&im, 24, 0x1040, 8);		/* e_entry */
+	o = parse_ok(&im);
+	assert_int_equal(o->kind, ELFOBJ_SHARED);	/* it still needs two */
+	elfobj_free(o);
+	put(&im, OFF_DYN, DT_DEBUG, 8);
+	put(&im, OFF_DYN + 16, DT_DEBUG, 8);
+	o = parse_ok(&im);
+	assert_int_equal(o->e_entry, 0x1040);
+	assert_int_equal(o->kind, ELFOBJ_SELF);
+	elfobj_free(o);
 }
 
 static void expect_enoexec(struct img *im, size_t len, const char *reason)

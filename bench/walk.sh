@@ -1,0 +1,190 @@
+#!/bin/bash
+# Benchmark (not a test): resolve the libraries of every ELF file in a
+# directory (default /usr/bin) with
+#
+#   scratchroot --list F1 F2 ...    one process, every file as an argument
+#   ldd F                           once per file, in a loop, as people use it
+#   lddtree -l F                    (pax-utils) once per file, in a loop
+#   lddtree -l F1 F2 ...            (pax-utils) one invocation, all files
+#   libtree -p -vv F1 F2 ...        optional: only when LIBTREE=/path/to/libtree
+#
+# and print a markdown table: wall seconds (median of BENCH_REPEAT runs,
+# default 3, the tools taken in turn within each round), ratio to
+# scratchroot, and peak RSS (/usr/bin/time -f %M: the largest single
+# process of the run, so for a loop the largest one ldd/lddtree process).
+#
+# Environment:
+#   SCRATCHROOT   the binary (default: ../scratchroot beside this script,
+#                 else scratchroot in PATH)
+#   LIBTREE       haampie/libtree binary to add as a column (optional)
+#   BENCH_DIR     directory to scan (default /usr/bin)
+#   BENCH_REPEAT  runs per tool (default 3)
+#
+# Needs nothing installed beyond coreutils; /usr/bin/time (Debian package
+# "time") gives peak RSS, without it the column reads n/a.  ldd executes
+# the loader on each file: point it only at the system's own files.
+# Takes ~15 minutes on 2 cores, most of it lddtree's per-file loop (a
+# Python start-up per file).
+
+export LC_ALL=C
+unset LD_LIBRARY_PATH LD_PRELOAD
+
+here=$(cd "$(dirname "$0")" && pwd)
+SR=${SCRATCHROOT:-}
+if [ -z "$SR" ]; then
+	if [ -x "$here/../scratchroot" ]; then
+		SR=$here/../scratchroot
+	else
+		SR=$(command -v scratchroot) || { echo "walk.sh: no scratchroot: set SCRATCHROOT" >&2; exit 2; }
+	fi
+fi
+[ -x "$SR" ] || { echo "walk.sh: not executable: $SR" >&2; exit 2; }
+DIR=${BENCH_DIR:-/usr/bin}
+REPEAT=${BENCH_REPEAT:-3}
+
+TIME=
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
+	TIME=/usr/bin/time
+fi
+
+# pax-utils' lddtree is a Python script ("#!/usr/bin/env python3") that
+# needs python3-pyelftools; a python3 earlier in PATH (pyenv, venv) may
+# lack it, so fall back to the system's /usr/bin/python3.
+LDDTREE=()
+if command -v lddtree >/dev/null 2>&1; then
+	if lddtree -l /bin/true >/dev/null 2>&1; then
+		LDDTREE=(lddtree)
+	elif [ -x /usr/bin/python3 ] &&
+	     /usr/bin/python3 "$(command -v lddtree)" -l /bin/true >/dev/null 2>&1; then
+		LDDTREE=(/usr/bin/python3 "$(command -v lddtree)")
+	fi
+fi
+LT=${LIBTREE:-}
+if [ -n "$LT" ] && ! [ -x "$LT" ]; then
+	echo "walk.sh: LIBTREE=$LT is not executable, column left out" >&2
+	LT=
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/walkbench.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+now() {
+	if [ -n "${EPOCHREALTIME:-}" ]; then echo "${EPOCHREALTIME/,/.}"; else date +%s.%N; fi
+}
+
+# The ELF files: regular files and symlinks to them, by their magic.
+files=()
+for f in "$DIR"/*; do
+	[ -f "$f" ] || continue
+	m=$(od -An -tx1 -N4 -- "$f" 2>/dev/null)
+	[ "${m//[$' \n\t']/}" = 7f454c46 ] && files+=("$f")
+done
+N=${#files[@]}
+[ "$N" -gt 0 ] || { echo "walk.sh: no ELF files in $DIR" >&2; exit 2; }
+
+# Tools: name and a key for run() below.
+names=() keys=()
+add() { names+=("$1"); keys+=("$2"); }
+add "scratchroot --list (1 process)" sr
+add "ldd (loop, 1 per file)" ldd
+if [ ${#LDDTREE[@]} -gt 0 ]; then
+	add "lddtree -l (loop, 1 per file)" lddtree-loop
+	add "lddtree -l (1 process)" lddtree-all
+fi
+[ -n "$LT" ] && add "libtree -p -vv (1 process)" libtree
+
+# One run of a tool over all the files, under $TIME when there is one;
+# the one-process tools are timed directly, not through a shell.
+run() { # key
+	case $1 in
+	sr) $TIME "$SR" --list "${files[@]}" ;;
+	# A loop exits 1 if any file failed.
+	ldd) $TIME bash -c 'rc=0; for f; do ldd "$f" || rc=1; done; exit $rc' \
+		ldd-loop "${files[@]}" ;;
+	lddtree-loop) $TIME bash -c 'lt=$1 rc=0; shift; for f; do $lt -l "$f" || rc=1; done; exit $rc' \
+		lddtree-loop "${LDDTREE[*]}" "${files[@]}" ;;
+	lddtree-all) $TIME "${LDDTREE[@]}" -l "${files[@]}" ;;
+	libtree) $TIME "$LT" -p -vv "${files[@]}" ;;
+	esac
+}
+
+# One measurement: wall seconds, peak RSS KiB, exit status.
+measure() { # index round
+	local i=$1 r=$2 t0 t1 rc
+	[ -n "$TIME" ] && TIME="/usr/bin/time -f %M -o $tmp/rss.$i.$r"
+	t0=$(now)
+	run "${keys[$i]}" >/dev/null 2>"$tmp/err.$i.$r"
+	rc=$?
+	t1=$(now)
+	[ -n "$TIME" ] && TIME=/usr/bin/time
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >"$tmp/wall.$i.$r"
+	echo "$rc" >"$tmp/rc.$i.$r"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
+load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+echo "walk.sh: $N ELF files in $DIR; $REPEAT rounds of ${#names[@]} tools..." >&2
+# Warm the page cache for everyone: one untimed run of scratchroot.
+"$SR" --list "${files[@]}" >/dev/null 2>&1
+for ((r = 1; r <= REPEAT; r++)); do
+	for i in "${!names[@]}"; do
+		echo "walk.sh: round $r: ${names[$i]}" >&2
+		measure "$i" "$r"
+	done
+done
+
+load1=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+wall=() rss=() rcs=()
+for i in "${!names[@]}"; do
+	wall[$i]=$(cat "$tmp"/wall."$i".* | median)
+	if [ -n "$TIME" ]; then
+		# time -o may hold "Command exited with non-zero status N" first.
+		rss[$i]=$(for r in "$tmp"/rss."$i".*; do tail -n 1 "$r"; done | median)
+	fi
+	rcs[$i]=$(cat "$tmp"/rc."$i".* | sort -u | tr '\n' ' ')
+done
+
+cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1)
+echo "## scratchroot walk benchmark"
+echo
+echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "- machine: $(nproc) CPUs, ${cpu:-unknown CPU}; $(uname -sr)"
+echo "- input: $N ELF files in $DIR (regular files and symlinks to ELF files)"
+echo "- load average (1 5 15 min): ${load0:-n/a} before, ${load1:-n/a} after: other work on the machine skews the numbers"
+echo "- scratchroot: $SR ($("$SR" --version 2>/dev/null | head -n 1))"
+echo "- wall: median of $REPEAT runs; peak: max RSS of the largest single process," \
+	"$( [ -n "$TIME" ] && echo "from /usr/bin/time -f %M" || echo "n/a: /usr/bin/time missing (Debian package time)")"
+echo
+echo "| tool | files | wall s | ratio vs scratchroot | peak MiB | exit |"
+echo "|---|---:|---:|---:|---:|---|"
+legend="exit: the tool's exit status (a loop: 1 if any file failed; ldd fails on static files, libtree exits 28 when a dependency is not found)"
+for i in "${!names[@]}"; do
+	ratio=$(awk -v a="${wall[$i]}" -v b="${wall[0]}" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }')
+	peak=n/a
+	[ -n "${rss[$i]:-}" ] && peak=$(awk -v k="${rss[$i]}" 'BEGIN { printf "%.1f", k / 1024 }')
+	echo "| ${names[$i]} | $N | ${wall[$i]} | $ratio | $peak | ${rcs[$i]% } |"
+done
+echo
+echo "$legend"
+echo
+
+# The project's targets, checked against what was measured.
+sr_err=$(grep -c "^scratchroot: '" "$tmp/err.0.1" 2>/dev/null)
+sr_warn=$(grep -c "^scratchroot: '.*warning:" "$tmp/err.0.1" 2>/dev/null)
+echo "- scratchroot exit status ${rcs[0]% }: $((sr_err - sr_warn)) problem line(s), $sr_warn warning line(s) on stderr"
+if [ "$((sr_err - sr_warn))" -gt 0 ]; then
+	grep "^scratchroot: '" "$tmp/err.0.1" | grep -v 'warning:' | head -n 10 | sed 's/^/  - `/; s/$/`/'
+fi
+verdict() { [ "$1" = 1 ] && echo met || echo "NOT met"; }
+r_ldd=$(awk -v a="${wall[1]}" -v b="${wall[0]}" 'BEGIN { print (b > 0 && a / b >= 20) ? 1 : 0 }')
+echo "- target >= 20x faster than ldd: $(verdict "$r_ldd")"
+if [ ${#LDDTREE[@]} -gt 0 ]; then
+	r_lt=$(awk -v a="${wall[2]}" -v c="${wall[3]}" -v b="${wall[0]}" 'BEGIN { print (b < a && b < c) ? 1 : 0 }')
+	echo "- target faster than lddtree: $(verdict "$r_lt")"
+else
+	echo "- target faster than lddtree: not measured (lddtree missing or not working)"
+fi
+if [ -n "${rss[0]:-}" ]; then
+	echo "- target peak memory < 64 MiB: $(verdict "$(awk -v k="${rss[0]}" 'BEGIN { print (k < 65536) ? 1 : 0 }')")"
+fi

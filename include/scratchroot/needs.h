@@ -1,0 +1,81 @@
+/*
+ * needs: what is loaded behind DT_NEEDED's back, and why.
+ *
+ * The failures users hit most with scratch images are files loaded after
+ * start-up: libgcc_s.so.1 for pthread_cancel, NSS configuration for user and
+ * host lookups, CA certificates for TLS, time zones, gconv modules, locales,
+ * and libraries named in systemd's .note.dlopen.  This module decides, from
+ * what the programs and their libraries import and contain, which of these
+ * bundles each program needs, and adds them to the walk: libraries through
+ * walk_dlopen() (found the way the C library's own dlopen finds them), files
+ * through walk_extra(), each with its reason.  Data that cannot be chosen
+ * statically (time zones, charsets, locales) comes only on request; when a
+ * program uses it, a note names the option instead.
+ *
+ * Loader-exact where the loader decides (see loader-semantics.md section 8);
+ * the rules for each bundle are in needs.c, one function per bundle.
+ */
+#ifndef SCRATCHROOT_NEEDS_H
+#define SCRATCHROOT_NEEDS_H
+
+#include <stdbool.h>
+
+#include "scratchroot/walk.h"
+
+enum bundle {
+	BUNDLE_CERTS,
+	BUNDLE_NSS,
+	BUNDLE_LIBGCC_S,
+	BUNDLE_TZDATA,
+	BUNDLE_GCONV,
+	BUNDLE_LOCALE,
+	BUNDLE_NETBASE,
+	BUNDLE_DLOPEN_NOTES,
+	BUNDLE_BASE,
+	BUNDLE_COUNT
+};
+
+enum bundle_choice {
+	BUNDLE_AUTO,		/* when the programs need it */
+	BUNDLE_WITH,		/* always (--with NAME[=ARGS]) */
+	BUNDLE_WITHOUT,		/* never (--without NAME) */
+};
+
+struct needs_opts {
+	enum bundle_choice choice[BUNDLE_COUNT];
+	struct strlist args[BUNDLE_COUNT];	/* --with NAME=A,B: A and B */
+};
+
+/* The bundle called NAME ("certs", "nss", ...), or -1. */
+int needs_bundle(const char *name);
+const char *needs_bundle_name(enum bundle b);
+
+/* Parses "NAME[=A,B]" of --with (WITH true) or --without.  Returns 0, or -1
+ * with a reason in err. */
+int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
+		       struct strbuf *err);
+void needs_opts_release(struct needs_opts *o);
+
+/*
+ * Adds what program P needs at run time to the walk.  Returns 0, or -1 when
+ * a problem that fails the job was recorded.  Notes for the summary (an
+ * option to consider) go to NOTES as "PATH\tmessage".
+ */
+int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
+		struct strlist *notes);
+
+/* Facts read out of a Go program: its version, main module, CGO_ENABLED,
+ * and whether it contains the packages that decide its run-time files. */
+struct gofacts {
+	char *version;		/* "go1.19.8", or NULL */
+	char *path;		/* the main package path, or NULL */
+	int cgo;		/* 1, 0, or -1 when unknown */
+	bool x509, net, user, loadlocation, tzdata;
+};
+
+/* Reads the Go facts of an ELF image (BUF, LEN bytes).  Returns 0 when it
+ * is a Go program, -ENOENT when it is not. */
+int needs_go_facts(const char *buf, size_t len, struct gofacts *ret);
+void needs_go_facts_release(struct gofacts *g);
+
+#endif

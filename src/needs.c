@@ -1,0 +1,1081 @@
+/* needs: run-time files behind DT_NEEDED's back; see needs.h.  Section and
+ * rule names (R2, R8...) refer to loader-semantics.md section 8. */
+#include <config.h>
+
+#include <elf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <json-c/json.h>
+#include <libelf.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scratchroot/needs.h"
+
+#define MAX_OBJECT (512u << 20)
+
+static const char *const bundle_names[BUNDLE_COUNT] = {
+	"certs", "nss", "libgcc_s", "tzdata", "gconv", "locale", "netbase",
+	"dlopen-notes", "base",
+};
+
+int needs_bundle(const char *name)
+{
+	for (int i = 0; i < BUNDLE_COUNT; i++)
+		if (!strcmp(name, bundle_names[i]))
+			return i;
+	return -1;
+}
+
+const char *needs_bundle_name(enum bundle b)
+{
+	return bundle_names[b];
+}
+
+int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
+		       struct strbuf *err)
+{
+	const char *eq = strchr(arg, '=');
+	char *name = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
+	int b = needs_bundle(name);
+
+	if (b < 0) {
+		seterr(err, -EINVAL, "unknown bundle '%s' (certs, nss, libgcc_s, tzdata, gconv, locale, netbase, dlopen-notes, base)",
+		       name);
+		free(name);
+		return -1;
+	}
+	free(name);
+	if (eq && !with)
+		return seterr(err, -EINVAL, "--without takes no '=' list"), -1;
+	o->choice[b] = with ? BUNDLE_WITH : BUNDLE_WITHOUT;
+	strlist_clear(&o->args[b]);
+	if (eq && eq[1]) {
+		struct strlist parts = STRLIST_INIT;
+
+		search_split(eq + 1, ",", &parts);
+		for (size_t i = 0; i < parts.n; i++)
+			if (*parts.v[i])
+				strlist_add(&o->args[b], parts.v[i]);
+		strlist_clear(&parts);
+	}
+	return 0;
+}
+
+void needs_opts_release(struct needs_opts *o)
+{
+	for (int i = 0; i < BUNDLE_COUNT; i++)
+		strlist_clear(&o->args[i]);
+}
+
+/* ---- what a program's objects import and contain ---- */
+
+struct ctx {
+	struct walk *w;
+	struct program *p;
+	const struct needs_opts *o;
+	struct strlist *notes;
+	size_t first_note;	/* notes before this program's are not its own */
+	bool glibc, musl;
+	bool stripped_static;	/* a static program whose functions are unknown */
+	int ret;
+};
+
+static void note(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem_of(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(struct ctx *c, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	strbuf_addf(&sb, "%s\t", c->p->path);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	for (size_t i = c->first_note; i < c->notes->n; i++)
+		if (!strcmp(c->notes->v[i], sb.buf)) {
+			strbuf_release(&sb);
+			return;
+		}
+	strlist_take(c->notes, strbuf_detach(&sb));
+}
+
+/* The first object of the program that imports one of SYMS; *which gets
+ * the symbol. */
+static const struct dso *importer(const struct program *p, const char *const *syms,
+				  const char **which)
+{
+	for (size_t i = 0; i < p->n_dsos; i++) {
+		const struct dso *d = p->dsos[i];
+
+		if (!d->elf)
+			continue;
+		for (const char *const *s = syms; *s; s++)
+			if (elfobj_imports(d->elf, *s)) {
+				if (which)
+					*which = *s;
+				return d;
+			}
+	}
+	return NULL;
+}
+
+static struct dso *by_soname(const struct program *p, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (size_t i = 0; i < p->n_dsos; i++) {
+		struct dso *d = p->dsos[i];
+
+		if (d->elf && d->elf->soname && !strncmp(d->elf->soname, prefix, n))
+			return d;
+	}
+	return NULL;
+}
+
+static struct dso *libc_of(const struct program *p)
+{
+	if (p->ldso && p->ldso->flavour == LIBC_MUSL)
+		return p->interp;
+	return by_soname(p, "libc.so.");
+}
+
+/* The bytes of an object of the program, mapped privately for the string
+ * searches below (only the pages a search touches are read).  Release with
+ * object_unmap(). */
+static char *object_bytes(const struct walk *w, const struct dso *d, size_t *len)
+{
+	struct stat st;
+	void *map;
+	int fd;
+
+	if (!d || !d->real)
+		return NULL;
+	fd = root_open_file(w->root, d->real);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > MAX_OBJECT) {
+		close(fd);
+		return NULL;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return map;
+}
+
+static void object_unmap(char *buf, size_t len)
+{
+	if (buf)
+		munmap(buf, len);
+}
+
+/* Each NUL-terminated string of BUF that starts with PREFIX, in turn. */
+static const char *next_string(const char *buf, size_t len, const char *prefix,
+			       const char **pos)
+{
+	size_t n = strlen(prefix);
+	const char *p = *pos ? *pos : buf, *end = buf + len;
+
+	while (p < end && (p = memmem(p, (size_t)(end - p), prefix, n))) {
+		const char *s = p;
+
+		p += n;
+		if (s != buf && s[-1] != '\0')
+			continue;
+		if (!memchr(s, '\0', (size_t)(end - s)))
+			return NULL;
+		*pos = s + strlen(s) + 1;
+		return s;
+	}
+	return NULL;
+}
+
+static bool exists(const struct walk *w, const char *path, bool regular)
+{
+	struct stat st;
+
+	return root_resolve(w->root, path, NULL, NULL, &st, NULL) == 0 &&
+	       (!regular || S_ISREG(st.st_mode));
+}
+
+static void need_file(struct ctx *c, const char *path, const char *why)
+{
+	if (!exists(c->w, path, false)) {
+		note(c, "%s is missing in the root (%s)", path, why);
+		return;
+	}
+	walk_extra(c->p, path, why, NULL, 0);
+}
+
+static bool wanted(const struct ctx *c, enum bundle b, bool detected)
+{
+	return c->o->choice[b] == BUNDLE_WITH || (c->o->choice[b] == BUNDLE_AUTO && detected);
+}
+
+/* ---- Go programs (R9) ---- */
+
+static uint64_t uvarint(const unsigned char **p, const unsigned char *end)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
+		unsigned char b = *(*p)++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	*p = end;
+	return 0;
+}
+
+static void go_buildinfo(const char *buf, size_t len, struct gofacts *g)
+{
+	static const char magic[] = "\xff Go buildinf:";
+	const unsigned char *p, *end = (const unsigned char *)buf + len;
+	const char *at = NULL;
+
+	for (size_t off = 0; off + 32 <= len; off += 16)
+		if (!memcmp(buf + off, magic, 14)) {
+			at = buf + off;
+			break;
+		}
+	if (!at || !(at[15] & 2))
+		return;	/* absent, or the pre-1.18 pointer format */
+	p = (const unsigned char *)at + 32;
+	for (int i = 0; i < 2 && p < end; i++) {
+		uint64_t n = uvarint(&p, end);
+		const char *s = (const char *)p;
+
+		if (n > (uint64_t)(end - p))
+			return;
+		p += n;
+		if (i == 0) {
+			g->version = xstrndup(s, (size_t)n);
+			continue;
+		}
+		/* modinfo, between two 16-byte sentinels */
+		if (n < 33)
+			return;
+		for (const char *l = s + 16, *e = s + n - 16; l < e;) {
+			const char *nl = memchr(l, '\n', (size_t)(e - l));
+			size_t ll = nl ? (size_t)(nl - l) : (size_t)(e - l);
+
+			if (ll > 5 && !strncmp(l, "path\t", 5) && !g->path)
+				g->path = xstrndup(l + 5, ll - 5);
+			if (ll >= 23 && !strncmp(l, "build\tCGO_ENABLED=", 18))
+				g->cgo = l[18] == '1';
+			l += ll + 1;
+		}
+	}
+}
+
+static void go_names(const char *names, size_t len, struct gofacts *g)
+{
+	for (const char *s = names, *end = names + len; s < end; s += strlen(s) + 1) {
+		if (!memchr(s, '\0', (size_t)(end - s)))
+			return;
+		g->x509 |= !strncmp(s, "crypto/x509.", 12);
+		/* The resolver, not just net.IP (which crypto/x509 uses too). */
+		g->net |= !strncmp(s, "net.(*Resolver).", 16);
+		g->user |= !strncmp(s, "os/user.", 8);
+		g->loadlocation |= !strncmp(s, "time.LoadLocation", 17);
+		g->tzdata |= !strncmp(s, "time/tzdata.", 12);
+	}
+}
+
+/* The function-name table of .gopclntab (Go 1.16 and later layouts). */
+static bool go_pclntab(const char *buf, size_t len, struct gofacts *g)
+{
+	Elf *e = elf_memory((char *)buf, len);
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	bool found = false;
+
+	if (!e)
+		return false;
+	if (elf_getshdrstrndx(e, &shstrndx) == 0) {
+		while ((scn = elf_nextscn(e, scn))) {
+			GElf_Shdr sh;
+			const char *name;
+			const unsigned char *t;
+			uint64_t ptr, nameoff, cuoff;
+			uint32_t magic;
+			bool be = buf[EI_DATA] == ELFDATA2MSB;
+
+			if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(e, shstrndx, sh.sh_name)) ||
+			    strcmp(name, ".gopclntab") || sh.sh_type == SHT_NOBITS ||
+			    sh.sh_offset > len || sh.sh_size > len - sh.sh_offset || sh.sh_size < 64)
+				continue;
+			t = (const unsigned char *)buf + sh.sh_offset;
+			magic = be ? (uint32_t)t[0] << 24 | t[1] << 16 | t[2] << 8 | t[3]
+				   : (uint32_t)t[3] << 24 | t[2] << 16 | t[1] << 8 | t[0];
+			ptr = t[7];
+			if (ptr != 4 && ptr != 8)
+				break;
+			{
+				/* fields after the 8-byte header, each ptr bytes */
+				unsigned k = magic == 0xfffffffa ? 2 : 3;
+				uint64_t f[2] = { 0, 0 };
+
+				if (magic != 0xfffffff0 && magic != 0xfffffff1 && magic != 0xfffffffa)
+					break;
+				for (unsigned i = 0; i < 2; i++)
+					for (unsigned b = 0; b < ptr; b++) {
+						unsigned char byte = t[8 + (k + i) * ptr + b];
+
+						f[i] |= (uint64_t)byte << (be ? (ptr - 1 - b) * 8 : b * 8);
+					}
+				nameoff = f[0];
+				cuoff = f[1];
+			}
+			if (nameoff < cuoff && cuoff <= sh.sh_size) {
+				go_names((const char *)t + nameoff, cuoff - nameoff, g);
+				found = true;
+			}
+			break;
+		}
+	}
+	elf_end(e);
+	return found;
+}
+
+/* The file bytes of section NAME, or NULL; *has_sections tells whether the
+ * file has section headers at all. */
+static const char *section(const char *buf, size_t len, const char *name, size_t *size,
+			   bool *has_sections)
+{
+	Elf *e = elf_memory((char *)buf, len);
+	const char *ret = NULL;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx, shnum = 0;
+
+	*has_sections = e && elf_getshdrnum(e, &shnum) == 0 && shnum > 1;
+	if (e && elf_getshdrstrndx(e, &shstrndx) == 0) {
+		while (!ret && (scn = elf_nextscn(e, scn))) {
+			GElf_Shdr sh;
+			const char *n;
+
+			if (gelf_getshdr(scn, &sh) && (n = elf_strptr(e, shstrndx, sh.sh_name)) &&
+			    !strcmp(n, name) && sh.sh_type != SHT_NOBITS && sh.sh_offset <= len &&
+			    sh.sh_size <= len - sh.sh_offset) {
+				ret = buf + sh.sh_offset;
+				*size = sh.sh_size;
+			}
+		}
+	}
+	if (e)
+		elf_end(e);
+	return ret;
+}
+
+int needs_go_facts(const char *buf, size_t len, struct gofacts *g)
+{
+	static const char *const pkgs[] = { "crypto/x509.", "net.(*Resolver).", "os/user.",
+					    "time.LoadLocation", "time/tzdata." };
+	size_t bisize = 0;
+	bool has_sections;
+	const char *bi = section(buf, len, ".go.buildinfo", &bisize, &has_sections);
+
+	memset(g, 0, sizeof(*g));
+	g->cgo = -1;
+	if (!bi && has_sections)
+		return -ENOENT;	/* the Go linker always writes .go.buildinfo */
+	/* With section headers only .go.buildinfo is read; without, the
+	 * whole file is searched for its magic. */
+	if (bi)
+		go_buildinfo(bi, bisize, g);
+	else
+		go_buildinfo(buf, len, g);
+	if (!g->version && !(bi ? bisize >= 14 && !memcmp(bi, "\xff Go buildinf:", 14)
+			       : memmem(buf, len, "\xff Go buildinf:", 14) != NULL))
+		return -ENOENT;
+	if (!go_pclntab(buf, len, g)) {
+		/* No section headers: look for the names as whole strings. */
+		for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++) {
+			const char *pos = NULL, *s = next_string(buf, len, pkgs[i], &pos);
+
+			if (!s)
+				continue;
+			go_names(s, strlen(s) + 1, g);
+		}
+	}
+	return 0;
+}
+
+void needs_go_facts_release(struct gofacts *g)
+{
+	free(g->version);
+	free(g->path);
+	memset(g, 0, sizeof(*g));
+}
+
+/* ---- the bundles ---- */
+
+/* R4: glibc dlopens libgcc_s.so.1 to unwind for pthread_cancel and
+ * pthread_exit, and for backtrace. */
+static void bundle_libgcc_s(struct ctx *c)
+{
+	static const char *const syms[] = { "pthread_cancel", "pthread_exit", "backtrace",
+					    NULL };
+	const char *sym = NULL;
+	const struct dso *d = importer(c->p, syms, &sym);
+	struct dso *libc = libc_of(c->p);
+	struct strbuf why = STRBUF_INIT;
+
+	if (!c->glibc || !wanted(c, BUNDLE_LIBGCC_S, d) || !libc)
+		return;
+	if (d)
+		strbuf_addf(&why, "glibc loads it for %s; imported by %s", sym, d->path);
+	else
+		strbuf_addstr(&why, "--with libgcc_s");
+	walk_dlopen(c->w, c->p, libc, "libgcc_s.so.1", why.buf, true);
+	strbuf_release(&why);
+}
+
+enum nssdb { DB_USERS = 1, DB_HOSTS = 2, DB_SERVICES = 4, DB_PROTOCOLS = 8 };
+
+static unsigned nss_databases(const struct program *p, const struct dso **by)
+{
+	static const char *const users[] = {
+		"getpwnam", "getpwnam_r", "getpwuid", "getpwuid_r", "getpwent", "getpwent_r",
+		"getgrnam", "getgrnam_r", "getgrgid", "getgrgid_r", "getgrent", "getgrent_r",
+		"getgrouplist", "initgroups", "getspnam", "getspnam_r", NULL };
+	static const char *const hosts[] = {
+		"getaddrinfo", "gethostbyname", "gethostbyname2", "gethostbyname_r",
+		"gethostbyname2_r", "gethostbyaddr", "gethostbyaddr_r", "getnameinfo",
+		"gethostent", NULL };
+	static const char *const services[] = {
+		"getservbyname", "getservbyname_r", "getservbyport", "getservbyport_r",
+		"getservent", NULL };
+	static const char *const protocols[] = {
+		"getprotobyname", "getprotobyname_r", "getprotobynumber",
+		"getprotobynumber_r", "getprotoent", NULL };
+	unsigned dbs = 0;
+	const struct dso *d;
+
+	*by = NULL;
+	if ((d = importer(p, users, NULL)))
+		dbs |= DB_USERS, *by = d;
+	if ((d = importer(p, hosts, NULL)))
+		dbs |= DB_HOSTS, *by = *by ? *by : d;
+	if ((d = importer(p, services, NULL)))
+		dbs |= DB_SERVICES, *by = *by ? *by : d;
+	if ((d = importer(p, protocols, NULL)))
+		dbs |= DB_PROTOCOLS, *by = *by ? *by : d;
+	return dbs;
+}
+
+static const char nsswitch[] =
+	"# Written by scratchroot: only the services built into glibc 2.34 and later.\n"
+	"passwd:         files\n"
+	"group:          files\n"
+	"shadow:         files\n"
+	"hosts:          files dns\n"
+	"networks:       files\n"
+	"protocols:      files\n"
+	"services:       files\n"
+	"ethers:         files\n"
+	"rpc:            files\n"
+	"netgroup:       files\n";
+
+/* The glibc release of the program's loader, or of the root's default
+ * loader for a static program; 0 when unknown. */
+static int glibc_minor(const struct ctx *c)
+{
+	const struct elfobj *e = c->p->elf;
+	const char *interp;
+	struct ldso *l;
+	int minor;
+
+	if (c->p->ldso)
+		return c->p->ldso->glibc_minor;
+	interp = ldso_default_interp(e->e_machine, e->ei_class, e->e_flags);
+	if (!interp)
+		return 0;
+	l = ldso_load(c->w->root, interp, e, false);
+	minor = l->glibc_minor;
+	ldso_free(l);
+	return minor;
+}
+
+/* R2: NSS, for dynamic glibc programs, static glibc programs (which carry
+ * the NSS code and its "/etc/nsswitch.conf"), and Go programs using net. */
+static void bundle_nss(struct ctx *c, unsigned dbs, const struct dso *by, bool static_nss,
+		       const struct gofacts *go)
+{
+	struct strbuf why = STRBUF_INIT;
+	bool detected = (c->glibc && (dbs || static_nss)) || (go && go->net);
+	struct dso *caller;
+	int minor;
+
+	if (!wanted(c, BUNDLE_NSS, detected))
+		goto out;
+	if (by)
+		strbuf_addf(&why, "NSS configuration; %s %s user, host or service lookups",
+			    by->path, !c->p->ldso
+					      ? "contains" : "imports");
+	else if (go && go->net)
+		strbuf_addstr(&why, "Go's net package reads it to choose its resolver");
+	else if (static_nss)
+		strbuf_addstr(&why, "NSS configuration of a static glibc program");
+	else
+		strbuf_addstr(&why, "--with nss");
+	walk_extra(c->p, "/etc/nsswitch.conf", why.buf, nsswitch, sizeof(nsswitch) - 1);
+	/* Before 2.34, files and dns were modules (R2, G17): a static program
+	 * then needs the shared C library and loader to load them. */
+	minor = glibc_minor(c);
+	if (c->glibc && minor && minor < 34) {
+		if (!c->p->interp)
+			walk_attach_loader(c->w, c->p);
+		caller = libc_of(c->p) ? libc_of(c->p) : c->p->main;
+		walk_dlopen(c->w, c->p, caller, "libnss_files.so.2",
+			    "NSS module for 'files' (glibc before 2.34)", true);
+		if (dbs & DB_HOSTS || c->o->choice[BUNDLE_NSS] == BUNDLE_WITH)
+			walk_dlopen(c->w, c->p, caller, "libnss_dns.so.2",
+				    "NSS module for 'dns' (glibc before 2.34)", true);
+	}
+out:
+	strbuf_release(&why);
+}
+
+/* /etc/services and /etc/protocols (netbase): glibc's files service reads
+ * them; musl reads /etc/services itself. */
+static void bundle_netbase(struct ctx *c, unsigned dbs)
+{
+	bool with = c->o->choice[BUNDLE_NETBASE] == BUNDLE_WITH;
+
+	if (c->o->choice[BUNDLE_NETBASE] == BUNDLE_WITHOUT)
+		return;
+	if (with || (dbs & DB_SERVICES))
+		need_file(c, "/etc/services", "service names (getservbyname)");
+	if (with || (c->glibc && (dbs & DB_PROTOCOLS)))
+		need_file(c, "/etc/protocols", "protocol names (getprotobyname)");
+}
+
+/* A fact read out of a library's bytes, remembered by the library's real
+ * path and KIND for the other programs of the run (NULL: none). */
+static const char *memo_get(struct walk *w, const char *kind, const struct dso *d,
+			    bool *found)
+{
+	for (size_t i = 0; i + 2 < w->memo.n; i += 3)
+		if (!strcmp(w->memo.v[i], kind) && !strcmp(w->memo.v[i + 1], d->real)) {
+			*found = true;
+			return *w->memo.v[i + 2] ? w->memo.v[i + 2] : NULL;
+		}
+	*found = false;
+	return NULL;
+}
+
+static const char *memo_put(struct walk *w, const char *kind, const struct dso *d,
+			    char *value)
+{
+	strlist_add(&w->memo, kind);
+	strlist_add(&w->memo, d->real);
+	strlist_take(&w->memo, value ? value : xstrdup(""));
+	return value;
+}
+
+/* Where OpenSSL's libcrypto looks: OPENSSLDIR/cert.pem. */
+static char *openssl_bundle_read(const struct walk *w, const struct dso *crypto)
+{
+	size_t len;
+	char *buf = object_bytes(w, crypto, &len), *ret = NULL;
+	const char *pos = NULL, *s;
+
+	if (!buf)
+		return NULL;
+	s = next_string(buf, len, "OPENSSLDIR: \"", &pos);
+	if (s) {
+		const char *q = strchr(s + 13, '"');
+
+		if (q) {
+			char *dir = xstrndup(s + 13, (size_t)(q - s - 13));
+
+			ret = path_join(dir, "cert.pem");
+			free(dir);
+		}
+	}
+	object_unmap(buf, len);
+	return ret;
+}
+
+static char *openssl_bundle(struct walk *w, const struct dso *crypto)
+{
+	bool found;
+	const char *v = memo_get(w, "openssl", crypto, &found);
+
+	if (found)
+		return v ? xstrdup(v) : NULL;
+	v = memo_put(w, "openssl", crypto, openssl_bundle_read(w, crypto));
+	return v ? xstrdup(v) : NULL;
+}
+
+/* GnuTLS's compiled-in trust store: an absolute .crt or .pem path. */
+static char *gnutls_bundle_read(const struct walk *w, const struct dso *tls)
+{
+	size_t len;
+	char *buf = object_bytes(w, tls, &len), *ret = NULL;
+	const char *pos = NULL, *s;
+
+	while (buf && !ret && (s = next_string(buf, len, "/", &pos))) {
+		size_t n = strlen(s);
+
+		if (n > 4 && (!strcmp(s + n - 4, ".crt") || !strcmp(s + n - 4, ".pem")) &&
+		    exists(w, s, true))
+			ret = xstrdup(s);
+	}
+	object_unmap(buf, len);
+	return ret;
+}
+
+static char *gnutls_bundle(struct walk *w, const struct dso *tls)
+{
+	bool found;
+	const char *v = memo_get(w, "gnutls", tls, &found);
+
+	if (found)
+		return v ? xstrdup(v) : NULL;
+	v = memo_put(w, "gnutls", tls, gnutls_bundle_read(w, tls));
+	return v ? xstrdup(v) : NULL;
+}
+
+/* R8: the CA bundle each TLS library of the program reads. */
+static void bundle_certs(struct ctx *c, const struct gofacts *go)
+{
+	/* crypto/x509's list for Linux (root_linux.go), first found wins. */
+	static const char *const gofiles[] = {
+		"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+		"/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem",
+		"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem", NULL };
+	struct dso *crypto = by_soname(c->p, "libcrypto.so");
+	struct dso *gnutls = by_soname(c->p, "libgnutls.so");
+	struct dso *nss3 = by_soname(c->p, "libnss3.so");
+	bool go509 = go && go->x509;
+	struct strbuf why = STRBUF_INIT;
+	char *path;
+
+	if (!wanted(c, BUNDLE_CERTS, crypto || gnutls || go509))
+		return;
+	if (crypto && (path = openssl_bundle(c->w, crypto))) {
+		strbuf_addf(&why, "CA bundle of OpenSSL (%s, loaded by %s)",
+			    crypto->elf->soname, crypto->loader ? crypto->loader->path : c->p->path);
+		need_file(c, path, why.buf);
+		free(path);
+	}
+	if (gnutls) {
+		strbuf_reset(&why);
+		strbuf_addf(&why, "CA bundle of GnuTLS (%s)", gnutls->elf->soname);
+		path = gnutls_bundle(c->w, gnutls);
+		if (path)
+			need_file(c, path, why.buf);
+		else
+			note(c, "GnuTLS is loaded but its CA bundle was not found in the root");
+		free(path);
+	}
+	if (nss3)
+		note(c, "NSS (libnss3) reads certificates from its database: add it with --add");
+	if (go509) {
+		for (const char *const *f = gofiles; *f; f++)
+			if (exists(c->w, *f, true)) {
+				need_file(c, *f, "CA bundle Go's crypto/x509 reads");
+				break;
+			}
+	}
+	if (c->o->choice[BUNDLE_CERTS] == BUNDLE_WITH && !crypto && !gnutls && !go509)
+		need_file(c, gofiles[0], "--with certs");
+	strbuf_release(&why);
+}
+
+/* R6: zone files on request; a note when the program uses time zones. */
+static void bundle_tzdata(struct ctx *c, const struct gofacts *go)
+{
+	static const char *const syms[] = { "tzset", "localtime", "localtime_r", "mktime",
+					    "strftime", NULL };
+	const struct strlist *zones = &c->o->args[BUNDLE_TZDATA];
+	const char *dir = "/usr/share/zoneinfo";
+
+	if (c->o->choice[BUNDLE_TZDATA] == BUNDLE_WITH) {
+		if (!zones->n) {
+			walk_extra_tree(c->p, dir, "--with tzdata: every zone");
+			return;
+		}
+		for (size_t i = 0; i < zones->n; i++) {
+			char *path = path_join(dir, zones->v[i]);
+
+			if (strstr(zones->v[i], "..") || !exists(c->w, path, true)) {
+				problem_of(c, "unknown time zone '%s' (no %s)", zones->v[i], path);
+			} else {
+				walk_extra(c->p, path, "--with tzdata", NULL, 0);
+			}
+			free(path);
+		}
+		return;
+	}
+	if (c->o->choice[BUNDLE_TZDATA] == BUNDLE_WITHOUT)
+		return;
+	if ((go && go->loadlocation && !go->tzdata) || importer(c->p, syms, NULL))
+		note(c, "uses time zones: --with tzdata[=ZONE,...] adds them");
+}
+
+static void problem_of(struct ctx *c, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	walk_problem(c->w, false, c->p->path, "%s", sb.buf);
+	strbuf_release(&sb);
+	c->ret = -1;
+}
+
+/* The gconv directory compiled into glibc's libc (GCONV_PATH's default). */
+static char *gconv_dir(const struct walk *w, const struct dso *libc)
+{
+	size_t len;
+	char *buf = object_bytes(w, libc, &len), *ret = NULL;
+	const char *pos = NULL, *s;
+
+	while (buf && !ret && (s = next_string(buf, len, "/", &pos))) {
+		size_t n = strlen(s);
+
+		if (n > 6 && !strcmp(s + n - 6, "/gconv"))
+			ret = xstrdup(s);
+	}
+	object_unmap(buf, len);
+	return ret;
+}
+
+/* The entries of directory DIR in the root, sorted. */
+static void list_dir(const struct walk *w, const char *dir, struct strlist *out)
+{
+	struct strlist hops = STRLIST_INIT;
+	char *real = NULL;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (root_resolve(w->root, dir, NULL, &real, NULL, &hops) < 0)
+		goto out;
+	fd = openat(w->root->fd, real[1] ? real + 1 : ".",
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			strlist_add(out, de->d_name);
+	closedir(d);
+	strlist_sort_uniq(out);
+out:
+	free(real);
+	strlist_clear(&hops);
+}
+
+static void upcase(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'a' && *s <= 'z')
+			*s = (char)(*s - 'a' + 'A');
+}
+
+/* gconv's own charset name: upper case, ending in "//". */
+static char *charset_key(const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, name);
+	if (sb.len < 2 || strcmp(sb.buf + sb.len - 2, "//"))
+		strbuf_addstr(&sb, "//");
+	upcase(sb.buf);
+	return strbuf_detach(&sb);
+}
+
+/* Reads the gconv-modules configuration files of DIR: alias lines into
+ * ALIASES ("FROM TO" pairs), module lines into MODULES ("FROM TO FILE"). */
+static void gconv_read(struct ctx *c, const char *dir, struct strlist *files,
+		       struct strlist *aliases, struct strlist *modules)
+{
+	struct strlist conf = STRLIST_INIT;
+	char *d = path_join(dir, "gconv-modules.d");
+
+	strlist_take(files, path_join(dir, "gconv-modules"));
+	list_dir(c->w, d, &conf);
+	for (size_t i = 0; i < conf.n; i++) {
+		size_t n = strlen(conf.v[i]);
+
+		if (n > 5 && !strcmp(conf.v[i] + n - 5, ".conf"))
+			strlist_take(files, path_join(d, conf.v[i]));
+	}
+	strlist_clear(&conf);
+	free(d);
+	for (size_t i = 0; i < files->n; i++) {
+		char *buf = NULL;
+		size_t len;
+
+		if (root_read_file(c->w->root, files->v[i], 4u << 20, &buf, &len, NULL) < 0)
+			continue;
+		char *save = NULL;
+
+		for (char *line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char a[256], b[256], f[256];
+
+			if (sscanf(line, " alias %255s %255s", a, b) == 2) {
+				upcase(a);
+				upcase(b);
+				strlist_take(aliases, xstrdup(a));
+				strlist_take(aliases, xstrdup(b));
+			} else if (sscanf(line, " module %255s %255s %255s", a, b, f) == 3) {
+				upcase(a);
+				upcase(b);
+				strlist_take(modules, xstrdup(a));
+				strlist_take(modules, xstrdup(b));
+				strlist_take(modules, xstrdup(f));
+			}
+		}
+		free(buf);
+	}
+}
+
+/* R3: gconv modules for the requested charsets, with the configuration. */
+static void bundle_gconv(struct ctx *c)
+{
+	static const char *const syms[] = { "iconv_open", NULL };
+	struct strlist files = STRLIST_INIT, aliases = STRLIST_INIT, modules = STRLIST_INIT;
+	const struct strlist *sets = &c->o->args[BUNDLE_GCONV];
+	struct dso *libc = libc_of(c->p);
+	char *dir = NULL, *cache;
+
+	if (!c->glibc || c->o->choice[BUNDLE_GCONV] == BUNDLE_WITHOUT)
+		return;
+	if (c->o->choice[BUNDLE_GCONV] == BUNDLE_AUTO) {
+		if (importer(c->p, syms, NULL))
+			note(c, "converts charsets with iconv: --with gconv=CHARSET,... adds the modules");
+		return;
+	}
+	dir = libc ? gconv_dir(c->w, libc) : NULL;
+	if (!dir) {
+		problem_of(c, "--with gconv: no gconv directory found in the C library");
+		return;
+	}
+	if (!sets->n) {
+		walk_extra_tree(c->p, dir, "--with gconv: every module");
+		goto out;
+	}
+	gconv_read(c, dir, &files, &aliases, &modules);
+	for (size_t i = 0; i < files.n; i++)
+		if (exists(c->w, files.v[i], true))
+			walk_extra(c->p, files.v[i], "gconv configuration", NULL, 0);
+	cache = path_join(dir, "gconv-modules.cache");
+	if (exists(c->w, cache, true))
+		walk_extra(c->p, cache, "gconv configuration (the cache glibc reads first)",
+			   NULL, 0);
+	free(cache);
+	for (size_t i = 0; i < sets->n; i++) {
+		char *key = charset_key(sets->v[i]);
+		size_t found = 0;
+
+		for (size_t k = 0; k + 1 < aliases.n; k += 2)
+			if (!strcmp(aliases.v[k], key)) {
+				free(key);
+				key = xstrdup(aliases.v[k + 1]);
+				break;
+			}
+		for (size_t k = 0; k + 2 < modules.n; k += 3) {
+			char *file, *why;
+			struct strbuf sb = STRBUF_INIT;
+
+			if (strcmp(modules.v[k], key) && strcmp(modules.v[k + 1], key))
+				continue;
+			strbuf_addf(&sb, "%s%s", modules.v[k + 2],
+				    strchr(modules.v[k + 2], '.') ? "" : ".so");
+			file = modules.v[k + 2][0] == '/' ? strbuf_detach(&sb) : path_join(dir, sb.buf);
+			strbuf_release(&sb);
+			strbuf_addf(&sb, "gconv module for %s (--with gconv)", sets->v[i]);
+			why = strbuf_detach(&sb);
+			if (walk_dlopen(c->w, c->p, libc, file, why, true))
+				found++;
+			free(why);
+			free(file);
+		}
+		if (!found)
+			problem_of(c, "--with gconv: no module converts '%s'", sets->v[i]);
+		free(key);
+	}
+out:
+	strlist_clear(&files);
+	strlist_clear(&aliases);
+	strlist_clear(&modules);
+	free(dir);
+}
+
+/* R5: compiled locales on request. */
+static void bundle_locale(struct ctx *c)
+{
+	static const char *const syms[] = { "setlocale", "newlocale", NULL };
+	const struct strlist *names = &c->o->args[BUNDLE_LOCALE];
+
+	if (!c->glibc || c->o->choice[BUNDLE_LOCALE] == BUNDLE_WITHOUT)
+		return;
+	if (c->o->choice[BUNDLE_LOCALE] == BUNDLE_AUTO) {
+		if (importer(c->p, syms, NULL))
+			note(c, "calls setlocale: --with locale=NAME (e.g. C.UTF-8) adds a locale");
+		return;
+	}
+	for (size_t i = 0; i < (names->n ? names->n : 1); i++) {
+		const char *name = names->n ? names->v[i] : "C.UTF-8";
+		struct strbuf norm = STRBUF_INIT;
+		const char *dot = strchr(name, '.');
+		char *a = path_join("/usr/lib/locale", name), *b;
+
+		/* glibc also tries the codeset normalised: UTF-8 -> utf8. */
+		strbuf_add(&norm, name, dot ? (size_t)(dot - name) + 1 : strlen(name));
+		for (const char *s = dot ? dot + 1 : ""; *s; s++)
+			if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9'))
+				strbuf_addch(&norm, *s);
+			else if (*s >= 'A' && *s <= 'Z')
+				strbuf_addch(&norm, (char)(*s - 'A' + 'a'));
+		b = path_join("/usr/lib/locale", norm.buf);
+		if (exists(c->w, a, false))
+			walk_extra_tree(c->p, a, "--with locale");
+		else if (exists(c->w, b, false))
+			walk_extra_tree(c->p, b, "--with locale");
+		else if (exists(c->w, "/usr/lib/locale/locale-archive", true))
+			walk_extra(c->p, "/usr/lib/locale/locale-archive",
+				   "--with locale: the archive holding every compiled locale", NULL, 0);
+		else
+			problem_of(c, "--with locale: '%s' is not compiled in the root", name);
+		free(a);
+		free(b);
+		strbuf_release(&norm);
+	}
+}
+
+/* systemd's .note.dlopen (the FDO dlopen metadata): the libraries an object
+ * may dlopen, each with a priority. */
+static void bundle_dlopen_notes(struct ctx *c)
+{
+	bool all = c->o->choice[BUNDLE_DLOPEN_NOTES] == BUNDLE_WITH;
+
+	if (c->o->choice[BUNDLE_DLOPEN_NOTES] == BUNDLE_WITHOUT)
+		return;
+	for (size_t i = 0; i < c->p->n_dsos; i++) {
+		struct dso *d = c->p->dsos[i];
+
+		for (size_t k = 0; d->elf && k < d->elf->dlopen_notes.n; k++) {
+			struct json_object *arr = json_tokener_parse(d->elf->dlopen_notes.v[k]);
+			size_t n = arr && json_object_is_type(arr, json_type_array)
+					   ? json_object_array_length(arr) : 0;
+
+			if (!arr)
+				note(c, "%s: .note.dlopen is not valid JSON", d->path);
+			for (size_t j = 0; j < n; j++) {
+				struct json_object *e = json_object_array_get_idx(arr, j), *v;
+				const char *prio = "recommended", *feature = "?";
+				struct json_object *sonames = NULL;
+				struct strbuf why = STRBUF_INIT;
+				bool done = false;
+
+				if (json_object_object_get_ex(e, "priority", &v))
+					prio = json_object_get_string(v);
+				if (json_object_object_get_ex(e, "feature", &v))
+					feature = json_object_get_string(v);
+				json_object_object_get_ex(e, "soname", &sonames);
+				if (!sonames || !json_object_is_type(sonames, json_type_array))
+					continue;
+				if (!all && strcmp(prio, "required")) {
+					note(c, "%s may load %s for '%s' (%s): --with dlopen-notes adds it",
+					     d->path, json_object_get_string(
+						     json_object_array_get_idx(sonames, 0)),
+					     feature, prio);
+					continue;
+				}
+				strbuf_addf(&why, "'%s' (%s) in the .note.dlopen of %s", feature, prio,
+					    d->path);
+				for (size_t s = 0; s < json_object_array_length(sonames) && !done; s++) {
+					const char *so = json_object_get_string(
+						json_object_array_get_idx(sonames, s));
+
+					done = so && walk_dlopen(c->w, c->p, d, so, why.buf, true);
+				}
+				if (!done)
+					walk_problem(c->w, true, d->path,
+						     "no library for '%s' of its .note.dlopen is in the root",
+						     feature);
+				strbuf_release(&why);
+			}
+			json_object_put(arr);
+		}
+	}
+}
+
+int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
+		struct strlist *notes)
+{
+	static const char *const dl[] = { "dlopen", NULL };
+	struct ctx c = { .w = w, .p = p, .o = o, .notes = notes, .first_note = notes->n };
+	struct gofacts go = { 0 };
+	bool is_go = false, static_nss = false;
+	const struct dso *by, *dlo;
+	unsigned dbs;
+	size_t len = 0;
+	char *buf;
+
+	if (!p->elf)
+		return 0;
+	c.stripped_static = !p->ldso && !p->elf->has_symtab;
+	c.musl = p->ldso && p->ldso->flavour == LIBC_MUSL;
+	c.glibc = p->ldso && !c.musl;
+	/* Only Go programs (they carry a Go build-ID note) and static ones
+	 * are searched through; the rest is told by their imports. */
+	buf = p->elf->is_go || !p->ldso ? object_bytes(w, p->main, &len) : NULL;
+	if (buf) {
+		is_go = needs_go_facts(buf, len, &go) == 0;
+		if (!p->ldso && !is_go && memmem(buf, len, "/etc/nsswitch.conf", 19)) {
+			static_nss = true;
+			c.glibc = true;
+		}
+		object_unmap(buf, len);
+	}
+	if (is_go && go.user)
+		note(&c, "Go's os/user reads /etc/passwd and /etc/group (the base files)");
+	dbs = nss_databases(p, &by);
+	/* A stripped static glibc program with NSS: which lookups it makes
+	 * cannot be told, so every database's files come. */
+	if (static_nss && c.stripped_static)
+		dbs = DB_USERS | DB_HOSTS | DB_SERVICES | DB_PROTOCOLS;
+	bundle_libgcc_s(&c);
+	bundle_nss(&c, dbs, by, static_nss, is_go ? &go : NULL);
+	bundle_netbase(&c, dbs);
+	bundle_certs(&c, is_go ? &go : NULL);
+	bundle_tzdata(&c, is_go ? &go : NULL);
+	bundle_gconv(&c);
+	bundle_locale(&c);
+	bundle_dlopen_notes(&c);
+	/* (A static glibc program links dlopen in for NSS: no news there.) */
+	if (p->ldso && (dlo = importer(p, dl, NULL)) && dlo != libc_of(p) && !dlo->is_interp &&
+	    !dlo->elf->dlopen_notes.n)
+		note(&c, "%s calls dlopen: plugins it loads are not known; add them with --add",
+		     dlo->path);
+	needs_go_facts_release(&go);
+	return c.ret;
+}
