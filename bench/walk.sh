@@ -6,7 +6,13 @@
 #   ldd F                           once per file, in a loop, as people use it
 #   lddtree -l F                    (pax-utils) once per file, in a loop
 #   lddtree -l F1 F2 ...            (pax-utils) one invocation, all files
-#   libtree -p -vv F1 F2 ...        optional: only when LIBTREE=/path/to/libtree
+#   libtree -p -vvv F1 F2 ...       optional (LIBTREE=/path/to/libtree): every
+#                                   file's whole tree, the job scratchroot does
+#   libtree -p -vv F1 F2 ...        the same, libtree's default of walking a
+#                                   library's dependencies only the first time
+#                                   it is met in the run (so a later program's
+#                                   libraries are not resolved in its own
+#                                   RPATH/RUNPATH context)
 #
 # and print a markdown table: wall seconds (median of BENCH_REPEAT runs,
 # default 3, the tools taken in turn within each round), ratio to
@@ -91,7 +97,8 @@ if [ ${#LDDTREE[@]} -gt 0 ]; then
 	add "lddtree -l (loop, 1 per file)" lddtree-loop
 	add "lddtree -l (1 process)" lddtree-all
 fi
-[ -n "$LT" ] && add "libtree -p -vv (1 process)" libtree
+[ -n "$LT" ] && add "libtree -p -vvv (1 process, every file's tree)" libtree-full
+[ -n "$LT" ] && add "libtree -p -vv (1 process, each library walked once)" libtree
 
 # One run of a tool over all the files, under $TIME when there is one;
 # the one-process tools are timed directly, not through a shell.
@@ -105,6 +112,7 @@ run() { # key
 		lddtree-loop "${LDDTREE[*]}" "${files[@]}" ;;
 	lddtree-all) $TIME "${LDDTREE[@]}" -l "${files[@]}" ;;
 	libtree) $TIME "$LT" -p -vv "${files[@]}" ;;
+	libtree-full) $TIME "$LT" -p -vvv "${files[@]}" ;;
 	esac
 }
 

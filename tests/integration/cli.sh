@@ -72,6 +72,27 @@ library_path_option_is_the_containers_ld_library_path() {
 	expect_run llp env LD_LIBRARY_PATH="$W/llp" "$W/app"
 }
 
+# Programs with the same needs share one walked closure within a run: the
+# trees of a batch must be exactly those of one run per program.
+batch_equals_single_runs() {
+	n=0
+	for f in /usr/bin/*; do
+		[ -f "$f" ] && [ "$(head -c4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+		echo "$f"
+		n=$((n + 1))
+		[ "$n" -lt 150 ] || break
+	done >"$W/files"
+	[ "$n" -ge 20 ] || skip "fewer than 20 ELF files in /usr/bin"
+	# shellcheck disable=SC2046
+	sr --tree -q $(cat "$W/files")
+	mv "$W/out" "$W/batch"
+	while read -r f; do
+		sr --tree -q "$f"
+		cat "$W/out"
+	done <"$W/files" >"$W/single"
+	cmp -s "$W/batch" "$W/single" || { diff "$W/single" "$W/batch" | head -20 >&2; fail "batch and single trees differ"; }
+}
+
 scenario C01 "--help goes to stdout, exit 0" help_goes_to_stdout
 scenario C02 "--version" version_is_printed
 scenario C03 "usage errors exit 2 with a hint" usage_errors_exit_2
@@ -79,4 +100,5 @@ scenario C04 "--list and --tree of a program with its own library" list_is_sorte
 scenario C05 "relative input paths" relative_inputs_are_taken_from_the_current_directory
 scenario C06 "every problem reported, one line each, exit 1" every_problem_is_reported_not_only_the_first
 scenario C07 "-L is LD_LIBRARY_PATH" library_path_option_is_the_containers_ld_library_path
+scenario C08 "a batch of programs gives each its own tree" batch_equals_single_runs
 finish
