@@ -111,29 +111,6 @@ static int copy_data(struct archive *a, const struct sink *s, const struct mentr
 	return 0;
 }
 
-/* Opens E's source and checks that it is still the file examined. */
-static int open_source(const struct root *r, const struct mentry *e, struct strbuf *err)
-{
-	struct stat st;
-	int fd = root_open_file(r, e->src);
-
-	if (fd < 0)
-		return seterr(err, fd, "'%s': %s", e->src, strerror(-fd));
-	if (fstat(fd, &st) < 0) {
-		int ret = -errno;
-
-		close(fd);
-		return seterr(err, ret, "'%s': %s", e->src, strerror(-ret));
-	}
-	if (!S_ISREG(st.st_mode) || st.st_dev != e->dev || st.st_ino != e->ino ||
-	    st.st_size != e->size) {
-		close(fd);
-		return seterr(err, -ESTALE, "'%s': changed since it was examined",
-			      e->src);
-	}
-	return fd;
-}
-
 static int write_entry(struct archive *a, const struct sink *s, struct archive_entry *ae,
 		       const struct mentry *e, const struct root *r, time_t mtime,
 		       char *buf, struct strbuf *err)
@@ -165,7 +142,7 @@ static int write_entry(struct archive *a, const struct sink *s, struct archive_e
 		archive_entry_set_size(ae, 0);
 		break;
 	case M_FILE:
-		src = open_source(r, e, err);
+		src = mentry_open(e, r, err);
 		if (src < 0) {
 			ret = src;
 			goto out;

@@ -86,7 +86,9 @@ static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 			return bad(p, "program header table out of bounds");
 		if (ph.p_type == PT_LOAD || ph.p_type == PT_INTERP ||
 		    ph.p_type == PT_DYNAMIC) {
-			if (ph.p_offset > p->len || ph.p_filesz > p->len - ph.p_offset)
+			/* (A .bss-only PT_LOAD may start at the end of the file.) */
+			if (ph.p_filesz &&
+			    (ph.p_offset > p->len || ph.p_filesz > p->len - ph.p_offset))
 				return bad(p, "segment beyond the end of the file");
 		}
 		if (ph.p_type == PT_LOAD) {
@@ -94,6 +96,7 @@ static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 					sizeof(*p->load));
 			p->load[p->n_load++] = (struct seg){ ph.p_vaddr, ph.p_offset,
 							     ph.p_filesz };
+			o->load_size += ph.p_filesz;
 		} else if (ph.p_type == PT_INTERP && !o->interp) {
 			const char *s = p->buf + ph.p_offset;
 

@@ -21,6 +21,7 @@
 #include "scratchroot/image.h"
 #include "scratchroot/needs.h"
 #include "scratchroot/report.h"
+#include "scratchroot/shrink.h"
 #include "scratchroot/tree.h"
 #include "scratchroot/walk.h"
 
@@ -62,6 +63,22 @@ static const char usage_text[] =
 	"      --no-base            same as --without=base: leave out /etc/passwd,\n"
 	"                           /etc/group, /tmp and /home/nonroot\n"
 	"      --keep-setid         keep set-user-ID and set-group-ID bits\n"
+	"      --strip=MODE         strip every ELF file as it is written (the input is\n"
+	"                           never touched): all (default) removes symbol tables,\n"
+	"                           debug information and other sections the loader\n"
+	"                           never reads; debug keeps the symbol table for\n"
+	"                           readable backtraces; none copies files as they are\n"
+	"      --strip-sections     also drop the section header table, down to the\n"
+	"                           bytes the loader maps; gdb, objdump, readelf -S and\n"
+	"                           scanners that read sections then see no sections\n"
+	"      --debug-dir=DIR      keep the removed debug information in\n"
+	"                           DIR/.build-id/xx/yyyy.debug, where gdb and debuginfod\n"
+	"                           look, with a .gnu_debuglink in the stripped file\n"
+	"      --upx[=ARGS]         pack executables (never the loader) with upx ARGS\n"
+	"                           after stripping, each tested with upx -t; packed\n"
+	"                           files share no pages between processes, use more\n"
+	"                           memory, and hide Go build information from scanners\n"
+	"      --upx-libs           pack shared libraries too\n"
 	"  -f, --force              replace DIR even when it is not empty (atomically)\n"
 	"      --check[=ARGS]       after writing, run each program with ARGS (default\n"
 	"                           --version) in a chroot of DIR with /proc and /dev, as\n"
@@ -95,6 +112,7 @@ struct opts {
 	struct strlist libpath, adds;
 	struct image_opts image;
 	struct needs_opts needs;
+	struct shrink_opts shrink;
 	bool force, quiet, check;
 	time_t mtime;
 };
@@ -168,6 +186,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "keep-setid", no_argument, NULL, 'K' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "check", optional_argument, NULL, 'C' },
+		{ "strip", required_argument, NULL, 's' },
+		{ "strip-sections", no_argument, NULL, 'Z' },
+		{ "debug-dir", required_argument, NULL, 'D' },
+		{ "upx", optional_argument, NULL, 'U' },
+		{ "upx-libs", no_argument, NULL, 'u' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -176,6 +199,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->image.base = true;
+	o->shrink.strip = STRIP_ALL;
 	while ((c = getopt_long(argc, argv, "tlo:L:a:fqhV", longopts, NULL)) != -1) {
 		enum mode m = MODE_NONE;
 
@@ -224,6 +248,28 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'f':
 			o->force = true;
 			break;
+		case 's':
+			if (!strcmp(optarg, "all"))
+				o->shrink.strip = STRIP_ALL;
+			else if (!strcmp(optarg, "debug"))
+				o->shrink.strip = STRIP_DEBUG;
+			else if (!strcmp(optarg, "none"))
+				o->shrink.strip = STRIP_NONE;
+			else
+				return usage_error("--strip takes all, debug or none");
+			break;
+		case 'Z':
+			o->shrink.sections = true;
+			break;
+		case 'D':
+			o->shrink.debug_dir = optarg;
+			break;
+		case 'U':
+			o->shrink.upx_args = optarg ? optarg : "";
+			break;
+		case 'u':
+			o->shrink.upx_libs = true;
+			break;
 		case 'C':
 			o->check = true;
 			o->check_args = optarg ? optarg : "--version";
@@ -254,6 +300,19 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("no input FILE given");
 	if (o->check && !o->output)
 		return usage_error("--check needs -o DIR");
+	if (o->shrink.upx_libs && !o->shrink.upx_args)
+		return usage_error("--upx-libs needs --upx");
+	if (o->shrink.sections && o->shrink.strip == STRIP_NONE)
+		return usage_error("--strip-sections needs stripping (--strip=all or debug)");
+	if (o->shrink.upx_args) {
+		struct strbuf err = STRBUF_INIT;
+
+		if (shrink_find_upx(&err) < 0) {
+			fprintf(stderr, "scratchroot: %s\n", err.buf);
+			strbuf_release(&err);
+			return EXIT_USAGE;
+		}
+	}
 	if (parse_epoch(o) < 0)
 		return usage_error("SOURCE_DATE_EPOCH must be a non-negative integer");
 	return 0;
@@ -326,7 +385,7 @@ static int cmp_size(const void *a, const void *b)
 	return x->size < y->size ? 1 : x->size > y->size ? -1 : strcmp(x->path, y->path);
 }
 
-static void summary(const struct manifest *m)
+static void summary(const struct manifest *m, const struct shrink_stats *ss)
 {
 	const struct mentry **files = xcalloc(m->n, sizeof(*files));
 	unsigned long long bytes = 0;
@@ -345,11 +404,17 @@ static void summary(const struct manifest *m)
 		}
 	}
 	qsort(files, n, sizeof(*files), cmp_size);
-	fprintf(stderr, "scratchroot: %zu files, %zu symlinks, %zu directories, %.1f MiB\n",
-		n, links, dirs, (double)bytes / (1024.0 * 1024.0));
-	for (size_t i = 0; i < n && i < 5; i++)
-		fprintf(stderr, "  %8.1f KiB  %s  (%s)\n", (double)files[i]->size / 1024.0,
-			files[i]->path, files[i]->why ? files[i]->why : "");
+	fprintf(stderr, "scratchroot: %zu files, %zu symlinks, %zu directories, %.1f MiB"
+		" (%.1f MiB before stripping; the floor is %.1f MiB, %+.1f%%)\n",
+		n, links, dirs, (double)bytes / (1024.0 * 1024.0),
+		(double)ss->before / (1024.0 * 1024.0), (double)ss->floor / (1024.0 * 1024.0),
+		ss->floor ? 100.0 * ((double)bytes - (double)ss->floor) / (double)ss->floor : 0.0);
+	for (size_t i = 0; i < n && i < 5; i++) {
+		fprintf(stderr, "  %8.1f KiB", (double)files[i]->size / 1024.0);
+		if (files[i]->shrunk)
+			fprintf(stderr, " (from %.1f)", (double)files[i]->orig_size / 1024.0);
+		fprintf(stderr, "  %s  (%s)\n", files[i]->path, files[i]->why ? files[i]->why : "");
+	}
 	free(files);
 }
 
@@ -398,11 +463,28 @@ static int run_checks(const struct opts *o, const struct walk *w)
 	return failed;
 }
 
+/* --tree: the walk, with the sizes the image's files would have. */
+static void tree_view(const struct opts *o, struct manifest *m, const struct root *r,
+		      struct walk *w, struct image_problems *ip, struct strlist *notes)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct shrink_stats ss;
+	bool sized = false;
+
+	if (!w->n_errors && image_from_walk(m, w, &o->image, ip) == 0 && !ip->errors.n) {
+		manifest_sort(m);
+		sized = shrink_manifest(m, r, &o->shrink, &ss, notes, &err) == 0;
+	}
+	report_tree(w, sized ? m : NULL, sized ? &ss : NULL, stdout);
+	strbuf_release(&err);
+}
+
 static int output(const struct opts *o, struct manifest *m, const struct root *r,
-		  struct walk *w, struct image_problems *ip)
+		  struct walk *w, struct image_problems *ip, struct strlist *notes)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct tree_stats st = { 0 };
+	struct shrink_stats ss;
 	int ret = 0;
 
 	if (image_from_walk(m, w, &o->image, ip) < 0 || ip->errors.n) {
@@ -410,6 +492,11 @@ static int output(const struct opts *o, struct manifest *m, const struct root *r
 		goto out;
 	}
 	manifest_sort(m);
+	if (shrink_manifest(m, r, &o->shrink, &ss, notes, &err) < 0) {
+		fprintf(stderr, "scratchroot: %s\n", err.buf);
+		ret = EXIT_JOB;
+		goto out;
+	}
 	if (o->output) {
 		struct tree_opts to = { .mtime = o->mtime, .force = o->force };
 
@@ -428,7 +515,7 @@ static int output(const struct opts *o, struct manifest *m, const struct root *r
 		goto out;
 	}
 	if (!o->quiet)
-		summary(m);
+		summary(m, &ss);
 	if (o->check && run_checks(o, w))
 		ret = EXIT_JOB;
 out:
@@ -482,14 +569,14 @@ int main(int argc, char **argv)
 		if (w->progs[i]->ok && needs_apply(w, w->progs[i], &o.needs, &notes) < 0)
 			ret = EXIT_JOB;
 	if (o.mode == MODE_TREE)
-		report_tree(w, stdout);
+		tree_view(&o, &m, root, w, &ip, &notes);
 	else if (o.mode == MODE_LIST && !w->n_errors)
 		report_list(w, stdout);
 	print_walk_problems(w, o.quiet);
 	if (w->n_errors)
 		ret = EXIT_JOB;
 	if (o.mode == MODE_OUTPUT && !ret)
-		ret = output(&o, &m, root, w, &ip);
+		ret = output(&o, &m, root, w, &ip, &notes);
 	print_lines(&ip.errors, "");
 	if (!o.quiet) {
 		print_lines(&ip.warnings, "warning: ");

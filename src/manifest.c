@@ -2,6 +2,9 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,8 @@ void manifest_init(struct manifest *m)
 
 static void entry_release(struct mentry *e)
 {
+	if (e->shrunk)
+		close(e->shrunk_fd);
 	free(e->path);
 	free(e->src);
 	free(e->target);
@@ -320,4 +325,37 @@ char *manifest_resolve(const struct manifest *m, const char *path)
 	if (!cur.len)
 		strbuf_addch(&cur, '/');
 	return strbuf_detach(&cur);
+}
+
+int mentry_open(const struct mentry *e, const struct root *r, struct strbuf *err)
+{
+	struct stat st;
+	int fd;
+
+	if (e->shrunk) {
+		fd = fcntl(e->shrunk_fd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+			int ret = -errno;
+
+			if (fd >= 0)
+				close(fd);
+			return seterr(err, ret, "'%s': %s", e->src, strerror(-ret));
+		}
+		return fd;
+	}
+	fd = root_open_file(r, e->src);
+	if (fd < 0)
+		return seterr(err, fd, "'%s': %s", e->src, strerror(-fd));
+	if (fstat(fd, &st) < 0) {
+		int ret = -errno;
+
+		close(fd);
+		return seterr(err, ret, "'%s': %s", e->src, strerror(-ret));
+	}
+	if (!S_ISREG(st.st_mode) || st.st_dev != e->dev || st.st_ino != e->ino ||
+	    st.st_size != e->size) {
+		close(fd);
+		return seterr(err, -ESTALE, "'%s': changed since it was examined", e->src);
+	}
+	return fd;
 }

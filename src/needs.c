@@ -614,17 +614,6 @@ static char *openssl_bundle_read(const struct walk *w, const struct dso *crypto)
 	return ret;
 }
 
-static char *openssl_bundle(struct walk *w, const struct dso *crypto)
-{
-	bool found;
-	const char *v = memo_get(w, "openssl", crypto, &found);
-
-	if (found)
-		return v ? xstrdup(v) : NULL;
-	v = memo_put(w, "openssl", crypto, openssl_bundle_read(w, crypto));
-	return v ? xstrdup(v) : NULL;
-}
-
 /* GnuTLS's compiled-in trust store: an absolute .crt or .pem path. */
 static char *gnutls_bundle_read(const struct walk *w, const struct dso *tls)
 {
@@ -643,14 +632,15 @@ static char *gnutls_bundle_read(const struct walk *w, const struct dso *tls)
 	return ret;
 }
 
-static char *gnutls_bundle(struct walk *w, const struct dso *tls)
+/* READ(w, d), once per library and KIND in the run.  Caller frees. */
+static char *memoized(struct walk *w, const char *kind, const struct dso *d,
+		      char *(*read)(const struct walk *, const struct dso *))
 {
 	bool found;
-	const char *v = memo_get(w, "gnutls", tls, &found);
+	const char *v = memo_get(w, kind, d, &found);
 
-	if (found)
-		return v ? xstrdup(v) : NULL;
-	v = memo_put(w, "gnutls", tls, gnutls_bundle_read(w, tls));
+	if (!found)
+		v = memo_put(w, kind, d, read(w, d));
 	return v ? xstrdup(v) : NULL;
 }
 
@@ -671,7 +661,7 @@ static void bundle_certs(struct ctx *c, const struct gofacts *go)
 
 	if (!wanted(c, BUNDLE_CERTS, crypto || gnutls || go509))
 		return;
-	if (crypto && (path = openssl_bundle(c->w, crypto))) {
+	if (crypto && (path = memoized(c->w, "openssl", crypto, openssl_bundle_read))) {
 		strbuf_addf(&why, "CA bundle of OpenSSL (%s, loaded by %s)",
 			    crypto->elf->soname, crypto->loader ? crypto->loader->path : c->p->path);
 		need_file(c, path, why.buf);
@@ -680,7 +670,7 @@ static void bundle_certs(struct ctx *c, const struct gofacts *go)
 	if (gnutls) {
 		strbuf_reset(&why);
 		strbuf_addf(&why, "CA bundle of GnuTLS (%s)", gnutls->elf->soname);
-		path = gnutls_bundle(c->w, gnutls);
+		path = memoized(c->w, "gnutls", gnutls, gnutls_bundle_read);
 		if (path)
 			need_file(c, path, why.buf);
 		else

@@ -22,6 +22,22 @@ static void how(const struct dso *d, FILE *out)
 	fputs("]", out);
 }
 
+static const struct manifest *sizes;
+
+/* "  1881.1 KiB -> 1876.8 KiB" for the image's copy of REAL, if any. */
+static void size_of(const char *real, FILE *out)
+{
+	const struct mentry *e = sizes && real ? manifest_get(sizes, real) : NULL;
+
+	if (!e || e->type != M_FILE)
+		return;
+	if (e->shrunk)
+		fprintf(out, "  %.1f KiB -> %.1f KiB", (double)e->orig_size / 1024.0,
+			(double)e->size / 1024.0);
+	else
+		fprintf(out, "  %.1f KiB", (double)e->size / 1024.0);
+}
+
 static void dso_line(const struct dso *d, unsigned depth, const char *name,
 		     FILE *out)
 {
@@ -33,6 +49,7 @@ static void dso_line(const struct dso *d, unsigned depth, const char *name,
 	if (d->real && strcmp(d->real, d->path))
 		fprintf(out, " -> %s", d->real);
 	how(d, out);
+	size_of(d->real, out);
 	fputc('\n', out);
 	for (size_t i = 0; i < d->alts.n; i++)
 		fprintf(out, "%*s  also %s (chosen on CPUs that support it)\n",
@@ -62,8 +79,10 @@ static void children(const struct program *p, const struct dso *parent,
 	}
 }
 
-void report_tree(const struct walk *w, FILE *out)
+void report_tree(const struct walk *w, const struct manifest *m,
+		 const struct shrink_stats *ss, FILE *out)
 {
+	sizes = m;
 	for (size_t i = 0; i < w->n_progs; i++) {
 		const struct program *p = w->progs[i];
 		const struct elfobj *e = p->elf;
@@ -76,6 +95,7 @@ void report_tree(const struct walk *w, FILE *out)
 				p->ldso ? (p->ldso->flavour == LIBC_MUSL ? "musl" : "glibc") : "");
 		if (p->main->real && strcmp(p->main->real, p->path))
 			fprintf(out, " -> %s", p->main->real);
+		size_of(p->dest ? p->dest : p->main->real, out);
 		fputc('\n', out);
 		if (!e)
 			continue;
@@ -99,8 +119,10 @@ void report_tree(const struct walk *w, FILE *out)
 				d->path);
 			if (d->real && strcmp(d->real, d->path))
 				fprintf(out, " -> %s", d->real);
-			fprintf(out, "  [%s; dlopen from %s]\n", d->why ? d->why : "",
+			fprintf(out, "  [%s; dlopen from %s]", d->why ? d->why : "",
 				path_basename(d->dlopen_by->path));
+			size_of(d->real, out);
+			fputc('\n', out);
 			children(p, d, 2, out);
 		}
 		for (size_t j = 0; j < p->n_extras; j++)
@@ -109,6 +131,12 @@ void report_tree(const struct walk *w, FILE *out)
 				: p->extras[j].tree ? "/ (whole tree)" : "",
 				p->extras[j].why);
 	}
+	if (m && ss)
+		fprintf(out, "image: %.1f KiB of files, %.1f KiB before stripping; the floor "
+			"(loaded bytes of its ELF files, other files whole) is %.1f KiB\n",
+			(double)ss->after / 1024.0, (double)ss->before / 1024.0,
+			(double)ss->floor / 1024.0);
+	sizes = NULL;
 }
 
 void report_list(const struct walk *w, FILE *out)

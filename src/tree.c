@@ -146,7 +146,6 @@ static int parent_of(struct writer *w, const char *path, const char **base)
 static int write_file(struct writer *w, const struct mentry *e, int pfd,
 		      const char *base)
 {
-	struct stat st;
 	int src = -1, dst, ret = 0;
 
 	dst = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -160,14 +159,9 @@ static int write_file(struct writer *w, const struct mentry *e, int pfd,
 				     e->path);
 		goto out;
 	}
-	src = root_open_file(w->r, e->src);
+	src = mentry_open(e, w->r, w->err);
 	if (src < 0) {
-		ret = seterr(w->err, src, "'%s': %s", e->src, strerror(-src));
-		goto out;
-	}
-	if (fstat(src, &st) < 0 || st.st_dev != e->dev || st.st_ino != e->ino ||
-	    st.st_size != e->size) {
-		ret = seterr(w->err, -ESTALE, "'%s': changed since it was examined", e->src);
+		ret = src;
 		goto out;
 	}
 	ret = copy_bytes(src, dst, e->size);

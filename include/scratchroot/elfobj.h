@@ -42,6 +42,7 @@ struct elfobj {
 	uint16_t e_type, e_machine;
 	uint32_t e_flags;
 	uint64_t e_entry;
+	uint64_t load_size;	/* sum of the PT_LOAD segments' file sizes */
 	enum elfobj_kind kind;
 
 	char *interp;		/* PT_INTERP string, or NULL */

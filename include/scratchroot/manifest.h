@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "scratchroot/root.h"
 #include "scratchroot/util.h"
 
 enum mtype {
@@ -41,6 +42,10 @@ struct mentry {
 	char *target;		/* M_LINK */
 	char *data;		/* M_DATA */
 	char *why;		/* one line: why the image holds it */
+	bool shrunk;		/* M_FILE: the bytes are in shrunk_fd (stripped,
+				 * packed), size is theirs, orig_size the source's */
+	int shrunk_fd;
+	off_t orig_size;
 };
 
 struct manifest {
@@ -81,6 +86,14 @@ char *manifest_resolve(const struct manifest *m, const char *path);
 
 struct mentry *manifest_get(const struct manifest *m, const char *path);
 void manifest_sort(struct manifest *m);
+
+/*
+ * Opens the bytes of M_FILE entry E for reading from the start: its shrunk
+ * copy, or its source in root R, refused with -ESTALE when the source is no
+ * longer the file that was examined (same device, inode and size).  Returns
+ * an fd (caller closes) or -errno with "'SRC': reason" in err.
+ */
+int mentry_open(const struct mentry *e, const struct root *r, struct strbuf *err);
 
 /* Whether PATH is absolute, has no empty, "." or ".." components and no
  * trailing slash ("/" itself is not an entry). */

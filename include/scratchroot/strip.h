@@ -5,7 +5,7 @@
  * inside it).  Stripping writes a new file in which every PT_LOAD segment
  * and every allocated section is byte-identical to the input, and the
  * non-allocated sections the loader never reads are gone: .symtab/.strtab
- * (STRIP_ALL), .debug_*/.zdebug_*, .comment and the like.  What tools need
+ * (STRIP_ALL), .debug_* and .zdebug_* sections, .comment and the like.  What tools need
  * stays: .gnu_debuglink, .note.* (build-id, .note.dlopen, .note.go.buildid),
  * .go.buildinfo, .shstrtab.  With sections = true the section header table
  * goes too (the floor: ELF header, program headers, segments).
