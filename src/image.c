@@ -241,7 +241,7 @@ static char *reason(const struct dso *d)
 	struct strbuf sb = STRBUF_INIT;
 
 	if (d->why)
-		strbuf_addf(&sb, "%s (%s)", d->names.n ? d->names.v[0] : d->path, d->why);
+		strbuf_addstr(&sb, d->why);
 	else if (d->is_interp)
 		strbuf_addstr(&sb, "interpreter");
 	else

@@ -45,6 +45,7 @@ static const char usage_text[] =
 	"  -t, --tree               show each program's dependency tree: how and for\n"
 	"                           whom each library is found\n"
 	"  -l, --list               print the absolute paths the image needs, sorted\n"
+	"      --why                with --list: each path with the reason it is there\n"
 	"\n"
 	"Options:\n"
 	"      --sysroot=DIR        resolve everything inside DIR as if chrooted there\n"
@@ -113,7 +114,7 @@ struct opts {
 	struct image_opts image;
 	struct needs_opts needs;
 	struct shrink_opts shrink;
-	bool force, quiet, check;
+	bool force, quiet, check, why;
 	time_t mtime;
 };
 
@@ -187,6 +188,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "force", no_argument, NULL, 'f' },
 		{ "check", optional_argument, NULL, 'C' },
 		{ "strip", required_argument, NULL, 's' },
+		{ "why", no_argument, NULL, 'Y' },
 		{ "strip-sections", no_argument, NULL, 'Z' },
 		{ "debug-dir", required_argument, NULL, 'D' },
 		{ "upx", optional_argument, NULL, 'U' },
@@ -261,6 +263,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'Z':
 			o->shrink.sections = true;
 			break;
+		case 'Y':
+			o->why = true;
+			break;
 		case 'D':
 			o->shrink.debug_dir = optarg;
 			break;
@@ -300,6 +305,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("no input FILE given");
 	if (o->check && !o->output)
 		return usage_error("--check needs -o DIR");
+	if (o->why && o->mode != MODE_LIST)
+		return usage_error("--why goes with --list");
 	if (o->shrink.upx_libs && !o->shrink.upx_args)
 		return usage_error("--upx-libs needs --upx");
 	if (o->shrink.sections && o->shrink.strip == STRIP_NONE)
@@ -385,6 +392,22 @@ static int cmp_size(const void *a, const void *b)
 	return x->size < y->size ? 1 : x->size > y->size ? -1 : strcmp(x->path, y->path);
 }
 
+/* The files loaded behind DT_NEEDED's back, with their reasons. */
+static void summary_runtime(const struct walk *w)
+{
+	for (size_t i = 0; i < w->n_progs; i++) {
+		const struct program *p = w->progs[i];
+
+		for (size_t j = 0; j < p->n_dsos; j++)
+			if (p->dsos[j]->why)
+				fprintf(stderr, "  run time: %s  (%s)\n", p->dsos[j]->real,
+					p->dsos[j]->why);
+		for (size_t j = 0; j < p->n_extras; j++)
+			fprintf(stderr, "  run time: %s  (%s)\n", p->extras[j].path,
+				p->extras[j].why);
+	}
+}
+
 static void summary(const struct manifest *m, const struct shrink_stats *ss)
 {
 	const struct mentry **files = xcalloc(m->n, sizeof(*files));
@@ -463,6 +486,19 @@ static int run_checks(const struct opts *o, const struct walk *w)
 	return failed;
 }
 
+/* --list --why: every entry of the image but its directories, with its
+ * reason. */
+static void list_why(const struct opts *o, struct manifest *m, struct walk *w,
+		     struct image_problems *ip)
+{
+	if (image_from_walk(m, w, &o->image, ip) < 0)
+		return;
+	manifest_sort(m);
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].type != M_DIR)
+			printf("%s  (%s)\n", m->v[i].path, m->v[i].why ? m->v[i].why : "");
+}
+
 /* --tree: the walk, with the sizes the image's files would have. */
 static void tree_view(const struct opts *o, struct manifest *m, const struct root *r,
 		      struct walk *w, struct image_problems *ip, struct strlist *notes)
@@ -514,8 +550,10 @@ static int output(const struct opts *o, struct manifest *m, const struct root *r
 		ret = EXIT_JOB;
 		goto out;
 	}
-	if (!o->quiet)
+	if (!o->quiet) {
 		summary(m, &ss);
+		summary_runtime(w);
+	}
 	if (o->check && run_checks(o, w))
 		ret = EXIT_JOB;
 out:
@@ -570,8 +608,10 @@ int main(int argc, char **argv)
 			ret = EXIT_JOB;
 	if (o.mode == MODE_TREE)
 		tree_view(&o, &m, root, w, &ip, &notes);
-	else if (o.mode == MODE_LIST && !w->n_errors)
+	else if (o.mode == MODE_LIST && !w->n_errors && !o.why)
 		report_list(w, stdout);
+	else if (o.mode == MODE_LIST && !w->n_errors)
+		list_why(&o, &m, w, &ip);
 	print_walk_problems(w, o.quiet);
 	if (w->n_errors)
 		ret = EXIT_JOB;

@@ -94,6 +94,19 @@ batch_equals_single_runs() {
 	cmp -s "$W/batch" "$W/single" || { diff "$W/single" "$W/batch" | head -20 >&2; fail "batch and single trees differ"; }
 }
 
+# --list --why: each path with its reason, run-time files included.
+list_why_gives_reasons() {
+	cc -pthread -o "$W/cancel" "$srcdir/testdata/needs-cancel.c"
+	sr --list --why -q "$W/cancel"
+	expect_rc 0
+	libgcc=$(chain "" "$(ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ { print $NF; exit }')" | tail -n 1)
+	expect_out_has "$libgcc  (glibc loads it for pthread_cancel; imported by $W/cancel)" \
+		"$W/cancel  (program)" "/etc/passwd  (base files"
+	sr --tree --why /bin/true
+	expect_rc 2
+	expect_err_has "--why goes with --list"
+}
+
 scenario C01 "--help goes to stdout, exit 0" help_goes_to_stdout
 scenario C02 "--version" version_is_printed
 scenario C03 "usage errors exit 2 with a hint" usage_errors_exit_2
@@ -102,4 +115,5 @@ scenario C05 "relative input paths" relative_inputs_are_taken_from_the_current_d
 scenario C06 "every problem reported, one line each, exit 1" every_problem_is_reported_not_only_the_first
 scenario C07 "-L is LD_LIBRARY_PATH" library_path_option_is_the_containers_ld_library_path
 scenario C08 "a batch of programs gives each its own tree" batch_equals_single_runs
+scenario C09 "--list --why gives each path's reason" list_why_gives_reasons
 finish
