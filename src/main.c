@@ -620,7 +620,9 @@ int main(int argc, char **argv)
 	print_lines(&ip.errors, "");
 	if (!o.quiet) {
 		print_lines(&ip.warnings, "warning: ");
-		print_lines(&notes, "note: ");
+		/* --list is for scripts: the notes go with --tree and -o. */
+		if (o.mode != MODE_LIST)
+			print_lines(&notes, "note: ");
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "scratchroot: 'stdout': %s\n", strerror(errno));

@@ -1115,13 +1115,6 @@ out:
 	return r;
 }
 
-static int copy_all(int in, int out, uint64_t size)
-{
-	struct out w;
-
-	out_init(&w, out, false);
-	return out_copy(&w, in, 0, size);
-}
 
 static int open_elf(int in, struct plan *p)
 {
@@ -1153,9 +1146,10 @@ int strip_fd(int in, int out, const struct strip_opts *o, struct strip_result *r
 
 	if ((r = open_elf(in, &p)) < 0)
 		goto out;
+	/* Nothing to do: OUT stays untouched and the caller copies IN (a
+	 * second copy here would double the cost for already-stripped files). */
 	if (p.o->mode == STRIP_NONE) {
 		find_build_id(p.elf, rs.build_id);
-		r = copy_all(in, out, p.size);
 		rs.out_size = (off_t)p.size;
 		goto done;
 	}
@@ -1164,7 +1158,6 @@ int strip_fd(int in, int out, const struct strip_opts *o, struct strip_result *r
 	find_build_id(p.elf, rs.build_id);
 	/* New headers can outweigh a small removal: then the input is best. */
 	if (!p.removes || (!p.debug && p.out_size > p.size)) {
-		r = copy_all(in, out, p.size);
 		rs.out_size = (off_t)p.size;
 		goto done;
 	}

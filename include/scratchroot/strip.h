@@ -38,7 +38,8 @@ struct strip_opts {
 
 struct strip_result {
 	off_t in_size, out_size;
-	bool stripped;		/* false: nothing to remove, OUT is a plain copy */
+	bool stripped;		/* false: nothing to remove, OUT is untouched and
+				 * the caller copies IN */
 	char build_id[41];	/* hex .note.gnu.build-id ("" when none) */
 };
 
