@@ -659,7 +659,7 @@ static void bundle_certs(struct ctx *c, const struct gofacts *go)
 	struct strbuf why = STRBUF_INIT;
 	char *path;
 
-	if (!wanted(c, BUNDLE_CERTS, crypto || gnutls || go509))
+	if (!wanted(c, BUNDLE_CERTS, crypto || gnutls || nss3 || go509))
 		return;
 	if (crypto && (path = memoized(c->w, "openssl", crypto, openssl_bundle_read))) {
 		strbuf_addf(&why, "CA bundle of OpenSSL (%s, loaded by %s)",
@@ -677,8 +677,20 @@ static void bundle_certs(struct ctx *c, const struct gofacts *go)
 			note(c, "GnuTLS is loaded but its CA bundle was not found in the root");
 		free(path);
 	}
-	if (nss3)
-		note(c, "NSS (libnss3) reads certificates from its database: add it with --add");
+	if (nss3) {
+		/* NSS's trust anchors are compiled into libnssckbi.so, which
+		 * NSS loads from its own directory, not a bundle file. */
+		char *dir = path_dirname(nss3->path), *ckbi = path_join(dir, "libnssckbi.so");
+
+		strbuf_reset(&why);
+		strbuf_addf(&why, "built-in root certificates of NSS; %s loads it", nss3->elf->soname);
+		if (!exists(c->w, ckbi, true) ||
+		    !walk_dlopen(c->w, c->p, nss3, ckbi, why.buf, true))
+			note(c, "NSS (libnss3) is loaded but no libnssckbi.so lies beside it: it will trust no built-in roots");
+		note(c, "NSS (libnss3) also reads the certificate database the program names: add it with --add");
+		free(ckbi);
+		free(dir);
+	}
 	if (go509) {
 		for (const char *const *f = gofiles; *f; f++)
 			if (exists(c->w, *f, true)) {
@@ -686,7 +698,7 @@ static void bundle_certs(struct ctx *c, const struct gofacts *go)
 				break;
 			}
 	}
-	if (c->o->choice[BUNDLE_CERTS] == BUNDLE_WITH && !crypto && !gnutls && !go509)
+	if (c->o->choice[BUNDLE_CERTS] == BUNDLE_WITH && !crypto && !gnutls && !nss3 && !go509)
 		need_file(c, gofiles[0], "--with certs");
 	strbuf_release(&why);
 }

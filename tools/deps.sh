@@ -11,7 +11,7 @@ tests="elfutils pax-utils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 # real programs whose trees the tests build and run
 progs="curl git openssl jq sqlite3 busybox ripgrep"
 # what the run-time needs fixtures build with and read
-needs="libssl-dev libgnutls28-dev golang-go tzdata ca-certificates netbase"
+needs="libssl-dev libgnutls28-dev libnss3 golang-go tzdata ca-certificates netbase"
 
 export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -qq

@@ -565,5 +565,23 @@ scenario N10 "dlopen-notes: required by default, recommended on request" dlopen_
 scenario N11 "dlopen-notes: a default directory; a missing library is a warning" dlopen_notes_default_directory
 scenario N12 "musl: /etc/services, none of glibc's bundles" musl_gets_no_glibc_bundles
 scenario N13 "--sysroot: every bundle file from the sysroot" sysroot_files_come_from_the_sysroot
+# NSS (libnss3) keeps its trust anchors in libnssckbi.so, which it loads
+# from its own directory: that library is the "bundle".
+n15_nss3_builtin_roots() {
+	nss3=$(ldconfig -p | awk '$1 == "libnss3.so" && /x86-64/ { print $NF; exit }')
+	[ -n "$nss3" ] || skip "libnss3 is not installed"
+	ckbi=$(dirname "$nss3")/libnssckbi.so
+	[ -f "$ckbi" ] || skip "no libnssckbi.so beside libnss3"
+	printf 'int NSS_NoDB_Init(const char *dir);\nint main(void) { return NSS_NoDB_Init(0) != 0; }\n' >"$W/n.c"
+	cc -o "$W/nss3" "$W/n.c" -l:libnss3.so
+	sr_list "$W/nss3"
+	expect_list_has "$(chain "" "$ckbi" | tail -n 1)"
+	sr_tree -q "$W/nss3"
+	expect_out_has "[built-in root certificates of NSS; libnss3.so loads it; dlopen from libnss3.so]"
+	sr_list --without=certs "$W/nss3"
+	expect_list_lacks "$(chain "" "$ckbi" | tail -n 1)"
+}
+
 scenario N14 "static glibc: nsswitch.conf and the base files" static_glibc_nss_configuration
+scenario N15 "certs: NSS's libnssckbi.so, loaded from libnss3's directory" n15_nss3_builtin_roots
 finish
