@@ -620,6 +620,9 @@ int elfobj_parse_fd(int fd, struct elfobj **ret, struct strbuf *err)
 		   fd, 0);
 	if (map == MAP_FAILED)
 		return seterr(err, -errno, "cannot map: %s", strerror(errno));
+	/* Only the headers, the dynamic section and its tables are read: no
+	 * read-ahead of the rest of a large file. */
+	madvise(map, (size_t)st.st_size, MADV_RANDOM);
 	r = elfobj_parse(map, (size_t)st.st_size, ret, err);
 	munmap(map, (size_t)st.st_size);
 	return r;
