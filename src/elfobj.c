@@ -346,6 +346,26 @@ static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *
 	return 0;
 }
 
+/* The imports worth keeping (elfobj_watch_imports), sorted; all when NULL. */
+static const char *const *watch;
+static size_t n_watch;
+
+void elfobj_watch_imports(const char *const *names, size_t n)
+{
+	watch = names;
+	n_watch = n;
+}
+
+static int cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+static bool watched(const char *name)
+{
+	return !watch || bsearch(name, watch, n_watch, sizeof(*watch), cmp_name);
+}
+
 /* A 32-bit word of the file at OFF in its byte order, or false. */
 static bool word32(const struct parse *p, uint64_t off, uint32_t *ret)
 {
@@ -420,7 +440,7 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
 		name = str_at(p, sym.st_name);
 		if (!name)
 			return bad(p, "bad dynamic symbol name index");
-		if (*name)
+		if (*name && watched(name))
 			strlist_add(&o->imports, name);
 	}
 	strlist_sort_uniq(&o->imports);
@@ -452,7 +472,7 @@ static void read_static_functions(struct parse *p, struct elfobj *o)
 			    GELF_ST_BIND(sym.st_info) == STB_LOCAL)
 				continue;
 			name = elf_strptr(p->elf, sh.sh_link, sym.st_name);
-			if (name && *name)
+			if (name && *name && watched(name))
 				strlist_add(&o->imports, name);
 		}
 		o->has_symtab = true;

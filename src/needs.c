@@ -78,6 +78,50 @@ void needs_opts_release(struct needs_opts *o)
 
 /* ---- what a program's objects import and contain ---- */
 
+/* The imports each rule looks for. */
+static const char *const cancel_syms[] = { "pthread_cancel", "pthread_exit", "backtrace",
+					   NULL };
+static const char *const user_syms[] = {
+	"getpwnam", "getpwnam_r", "getpwuid", "getpwuid_r", "getpwent", "getpwent_r",
+	"getgrnam", "getgrnam_r", "getgrgid", "getgrgid_r", "getgrent", "getgrent_r",
+	"getgrouplist", "initgroups", "getspnam", "getspnam_r", NULL };
+static const char *const host_syms[] = {
+	"getaddrinfo", "gethostbyname", "gethostbyname2", "gethostbyname_r",
+	"gethostbyname2_r", "gethostbyaddr", "gethostbyaddr_r", "getnameinfo",
+	"gethostent", NULL };
+static const char *const service_syms[] = {
+	"getservbyname", "getservbyname_r", "getservbyport", "getservbyport_r",
+	"getservent", NULL };
+static const char *const protocol_syms[] = {
+	"getprotobyname", "getprotobyname_r", "getprotobynumber", "getprotobynumber_r",
+	"getprotoent", NULL };
+static const char *const tz_syms[] = { "tzset", "localtime", "localtime_r", "mktime",
+				       "strftime", NULL };
+static const char *const iconv_syms[] = { "iconv_open", NULL };
+static const char *const locale_syms[] = { "setlocale", "newlocale", NULL };
+static const char *const dlopen_syms[] = { "dlopen", NULL };
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void needs_watch(void)
+{
+	static const char *const *const lists[] = {
+		cancel_syms, user_syms, host_syms, service_syms, protocol_syms,
+		tz_syms, iconv_syms, locale_syms, dlopen_syms,
+	};
+	static const char *all[128];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		for (const char *const *s = lists[i]; *s && n < 128; s++)
+			all[n++] = *s;
+	qsort(all, n, sizeof(*all), cmp_str);
+	elfobj_watch_imports(all, n);
+}
+
 struct ctx {
 	struct walk *w;
 	struct program *p;
@@ -430,10 +474,8 @@ void needs_go_facts_release(struct gofacts *g)
  * pthread_exit, and for backtrace. */
 static void bundle_libgcc_s(struct ctx *c)
 {
-	static const char *const syms[] = { "pthread_cancel", "pthread_exit", "backtrace",
-					    NULL };
 	const char *sym = NULL;
-	const struct dso *d = importer(c->p, syms, &sym);
+	const struct dso *d = importer(c->p, cancel_syms, &sym);
 	struct dso *libc = libc_of(c->p);
 	struct strbuf why = STRBUF_INIT;
 
@@ -451,31 +493,17 @@ enum nssdb { DB_USERS = 1, DB_HOSTS = 2, DB_SERVICES = 4, DB_PROTOCOLS = 8 };
 
 static unsigned nss_databases(const struct program *p, const struct dso **by)
 {
-	static const char *const users[] = {
-		"getpwnam", "getpwnam_r", "getpwuid", "getpwuid_r", "getpwent", "getpwent_r",
-		"getgrnam", "getgrnam_r", "getgrgid", "getgrgid_r", "getgrent", "getgrent_r",
-		"getgrouplist", "initgroups", "getspnam", "getspnam_r", NULL };
-	static const char *const hosts[] = {
-		"getaddrinfo", "gethostbyname", "gethostbyname2", "gethostbyname_r",
-		"gethostbyname2_r", "gethostbyaddr", "gethostbyaddr_r", "getnameinfo",
-		"gethostent", NULL };
-	static const char *const services[] = {
-		"getservbyname", "getservbyname_r", "getservbyport", "getservbyport_r",
-		"getservent", NULL };
-	static const char *const protocols[] = {
-		"getprotobyname", "getprotobyname_r", "getprotobynumber",
-		"getprotobynumber_r", "getprotoent", NULL };
 	unsigned dbs = 0;
 	const struct dso *d;
 
 	*by = NULL;
-	if ((d = importer(p, users, NULL)))
+	if ((d = importer(p, user_syms, NULL)))
 		dbs |= DB_USERS, *by = d;
-	if ((d = importer(p, hosts, NULL)))
+	if ((d = importer(p, host_syms, NULL)))
 		dbs |= DB_HOSTS, *by = *by ? *by : d;
-	if ((d = importer(p, services, NULL)))
+	if ((d = importer(p, service_syms, NULL)))
 		dbs |= DB_SERVICES, *by = *by ? *by : d;
-	if ((d = importer(p, protocols, NULL)))
+	if ((d = importer(p, protocol_syms, NULL)))
 		dbs |= DB_PROTOCOLS, *by = *by ? *by : d;
 	return dbs;
 }
@@ -706,8 +734,6 @@ static void bundle_certs(struct ctx *c, const struct gofacts *go)
 /* R6: zone files on request; a note when the program uses time zones. */
 static void bundle_tzdata(struct ctx *c, const struct gofacts *go)
 {
-	static const char *const syms[] = { "tzset", "localtime", "localtime_r", "mktime",
-					    "strftime", NULL };
 	const struct strlist *zones = &c->o->args[BUNDLE_TZDATA];
 	const char *dir = "/usr/share/zoneinfo";
 
@@ -730,7 +756,7 @@ static void bundle_tzdata(struct ctx *c, const struct gofacts *go)
 	}
 	if (c->o->choice[BUNDLE_TZDATA] == BUNDLE_WITHOUT)
 		return;
-	if ((go && go->loadlocation && !go->tzdata) || importer(c->p, syms, NULL))
+	if ((go && go->loadlocation && !go->tzdata) || importer(c->p, tz_syms, NULL))
 		note(c, "uses time zones: --with tzdata[=ZONE,...] adds them");
 }
 
@@ -861,7 +887,6 @@ static void gconv_read(struct ctx *c, const char *dir, struct strlist *files,
 /* R3: gconv modules for the requested charsets, with the configuration. */
 static void bundle_gconv(struct ctx *c)
 {
-	static const char *const syms[] = { "iconv_open", NULL };
 	struct strlist files = STRLIST_INIT, aliases = STRLIST_INIT, modules = STRLIST_INIT;
 	const struct strlist *sets = &c->o->args[BUNDLE_GCONV];
 	struct dso *libc = libc_of(c->p);
@@ -870,7 +895,7 @@ static void bundle_gconv(struct ctx *c)
 	if (!c->glibc || c->o->choice[BUNDLE_GCONV] == BUNDLE_WITHOUT)
 		return;
 	if (c->o->choice[BUNDLE_GCONV] == BUNDLE_AUTO) {
-		if (importer(c->p, syms, NULL))
+		if (importer(c->p, iconv_syms, NULL))
 			note(c, "converts charsets with iconv: --with gconv=CHARSET,... adds the modules");
 		return;
 	}
@@ -933,13 +958,12 @@ out:
 /* R5: compiled locales on request. */
 static void bundle_locale(struct ctx *c)
 {
-	static const char *const syms[] = { "setlocale", "newlocale", NULL };
 	const struct strlist *names = &c->o->args[BUNDLE_LOCALE];
 
 	if (!c->glibc || c->o->choice[BUNDLE_LOCALE] == BUNDLE_WITHOUT)
 		return;
 	if (c->o->choice[BUNDLE_LOCALE] == BUNDLE_AUTO) {
-		if (importer(c->p, syms, NULL))
+		if (importer(c->p, locale_syms, NULL))
 			note(c, "calls setlocale: --with locale=NAME (e.g. C.UTF-8) adds a locale");
 		return;
 	}
@@ -1033,7 +1057,6 @@ static void bundle_dlopen_notes(struct ctx *c)
 int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
 		struct strlist *notes)
 {
-	static const char *const dl[] = { "dlopen", NULL };
 	struct ctx c = { .w = w, .p = p, .o = o, .notes = notes, .first_note = notes->n };
 	struct gofacts go = { 0 };
 	bool is_go = false, static_nss = false;
@@ -1074,7 +1097,7 @@ int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
 	bundle_locale(&c);
 	bundle_dlopen_notes(&c);
 	/* (A static glibc program links dlopen in for NSS: no news there.) */
-	if (p->ldso && (dlo = importer(p, dl, NULL)) && dlo != libc_of(p) && !dlo->is_interp &&
+	if (p->ldso && (dlo = importer(p, dlopen_syms, NULL)) && dlo != libc_of(p) && !dlo->is_interp &&
 	    !dlo->elf->dlopen_notes.n)
 		note(&c, "%s calls dlopen: plugins it loads are not known; add them with --add",
 		     dlo->path);

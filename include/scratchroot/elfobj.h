@@ -88,6 +88,14 @@ void elfobj_free(struct elfobj *o);
 const char *elfobj_kind_name(enum elfobj_kind kind);
 const char *elfobj_machine_name(uint16_t e_machine);
 
+/*
+ * Keeps only the imports named in NAMES (N names, sorted by strcmp; the array
+ * must outlive every later parse) in the objects parsed from now on: reading
+ * a program's whole symbol table as strings costs more than the rest of the
+ * walk.  Without a call, every import is kept.
+ */
+void elfobj_watch_imports(const char *const *names, size_t n);
+
 /* Whether the object imports (has an undefined dynamic symbol) SYM. */
 bool elfobj_imports(const struct elfobj *o, const char *sym);
 

@@ -46,6 +46,10 @@ struct needs_opts {
 	struct strlist args[BUNDLE_COUNT];	/* --with NAME=A,B: A and B */
 };
 
+/* Tells the ELF reader which imports the rules look at (call before
+ * walking; without it every import is kept). */
+void needs_watch(void);
+
 /* The bundle called NAME ("certs", "nss", ...), or -1. */
 int needs_bundle(const char *name);
 const char *needs_bundle_name(enum bundle b);
