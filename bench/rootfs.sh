@@ -44,23 +44,7 @@ fi
 [ -x "$SR" ] || { echo "rootfs.sh: not executable: $SR" >&2; exit 2; }
 REPEAT=${BENCH_REPEAT:-3}
 
-TIME=
-if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
-	TIME=/usr/bin/time
-fi
-
-# pax-utils' lddtree is a Python script that needs python3-pyelftools; a
-# python3 earlier in PATH (pyenv, venv) may lack it: fall back to the
-# system's /usr/bin/python3.
-LDDTREE=()
-if command -v lddtree >/dev/null 2>&1; then
-	if lddtree -l /bin/true >/dev/null 2>&1; then
-		LDDTREE=(lddtree)
-	elif [ -x /usr/bin/python3 ] &&
-	     /usr/bin/python3 "$(command -v lddtree)" -l /bin/true >/dev/null 2>&1; then
-		LDDTREE=(/usr/bin/python3 "$(command -v lddtree)")
-	fi
-fi
+. "$here/tools.sh"
 
 # The 20 programs: dynamically linked, in /usr/bin of a Debian 12 box with
 # the packages of tools/deps.sh (curl git openssl jq sqlite3 ripgrep,

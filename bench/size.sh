@@ -80,23 +80,7 @@ done
 
 LIKE=(--no-base --without=certs --without=nss --without=netbase --without=libgcc_s)
 
-TIME=
-if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
-	TIME=/usr/bin/time
-fi
-
-# pax-utils' lddtree is a Python script that needs python3-pyelftools; a
-# python3 earlier in PATH (pyenv, venv) may lack it: fall back to the
-# system's /usr/bin/python3.
-LDDTREE=()
-if command -v lddtree >/dev/null 2>&1; then
-	if lddtree -l /bin/true >/dev/null 2>&1; then
-		LDDTREE=(lddtree)
-	elif [ -x /usr/bin/python3 ] &&
-	     /usr/bin/python3 "$(command -v lddtree)" -l /bin/true >/dev/null 2>&1; then
-		LDDTREE=(/usr/bin/python3 "$(command -v lddtree)")
-	fi
-fi
+. "$here/tools.sh"
 [ ${#LDDTREE[@]} -gt 0 ] || echo "size.sh: lddtree missing or not working: its columns read n/a" >&2
 
 READELF=
