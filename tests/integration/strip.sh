@@ -527,20 +527,53 @@ upx_missing_is_an_error_before_any_work() {
 	expect_err_has "--upx-libs needs --upx"
 }
 
-upx_packs_executables_not_the_loader() {
-	command -v upx >/dev/null 2>&1 || skip "upx is not installed (Debian 12 does not package it)"
+
+# The upx plumbing, with a stand-in upx (the real one is tested by upx.sh
+# where it exists): what is packed, what never is, what upx refuses.
+upx_plumbing_with_a_stand_in() {
 	need_root
+	mkdir "$W/bin"
+	cat >"$W/bin/upx" <<'FAKE'
+#!/bin/sh
+# A stand-in upx: "packs" by appending a marker; -t checks it; refuses
+# files that contain the string REFUSE-ME.
+case $1 in
+--version) echo "upx stand-in"; exit 0 ;;
+-t) tail -c 12 "$3" | grep -q PACKED-BY-UP || exit 2; exit 0 ;;
+esac
+out= in=
+while [ $# -gt 0 ]; do
+	case $1 in -o) out=$2; shift ;; -*) ;; *) in=$1 ;; esac
+	shift
+done
+! grep -q REFUSE-ME "$in" || exit 1
+{ cat "$in"; printf 'PACKED-BY-UP'; } >"$out"
+FAKE
+	chmod +x "$W/bin/upx"
 	cc -o "$W/hello" "$srcdir/testdata/hello.c"
-	sr -q -o "$W/t" --upx "$W/hello"
+	rc=0
+	PATH="$W/bin:$PATH" "$SR" -o "$W/t" --upx "$W/hello" >"$W/out" 2>"$W/err" || rc=$?
 	expect_rc 0
-	upx -t -q "$W/t$W/hello" >/dev/null 2>&1 || fail "the program is not a tested upx file"
-	loader=$(find "$W/t" -name 'ld-linux*' -type f | head -n1)
-	! upx -t -q "$loader" >/dev/null 2>&1 || fail "the loader was packed"
-	mkdir -p "$W/t/proc" "$W/t/dev"
-	expect_run hello chroot "$W/t" "$W/hello"
+	[ "$(tail -c 12 "$W/t$W/hello")" = PACKED-BY-UP ] || fail "the program was not packed"
+	for f in $(find "$W/t" -type f -name 'l*.so*'); do
+		[ "$(tail -c 12 "$f")" != PACKED-BY-UP ] || fail "$f (a library or the loader) was packed"
+	done
+	rc=0
+	PATH="$W/bin:$PATH" "$SR" -o "$W/t2" --upx --upx-libs "$W/hello" >"$W/out" 2>"$W/err" || rc=$?
+	expect_rc 0
+	libc=$(find "$W/t2" -type f -name 'libc.so*' | head -n1)
+	ld=$(find "$W/t2" -type f -name 'ld-linux*' | head -n1)
+	[ "$(tail -c 12 "$libc")" = PACKED-BY-UP ] || fail "--upx-libs did not pack libc"
+	[ "$(tail -c 12 "$ld")" != PACKED-BY-UP ] || fail "the loader was packed"
+	cc -DMSG='"REFUSE-ME"' -o "$W/refuse-me" "$srcdir/testdata/hello.c"
+	rc=0
+	PATH="$W/bin:$PATH" "$SR" -o "$W/t3" --upx "$W/refuse-me" >"$W/out" 2>"$W/err" || rc=$?
+	expect_rc 0
+	expect_err_has "'$W/refuse-me': note: left unpacked: upx refused it or its test failed"
+	[ "$(tail -c 12 "$W/t3$W/refuse-me")" != PACKED-BY-UP ] || fail "a refused file is packed"
 }
 
+scenario ST17 "--upx plumbing with a stand-in upx: executables, --upx-libs, never the loader, refusals" upx_plumbing_with_a_stand_in
 scenario ST16 "--upx without upx on PATH: a usage error before any work" upx_missing_is_an_error_before_any_work
-scenario ST17 "--upx packs executables, never the loader" upx_packs_executables_not_the_loader
 scenario ST15 "--debug-dir: gdb finds the symbols by build-id and debuglink" debug_dir_round_trip
 finish
