@@ -22,12 +22,10 @@ static void how(const struct dso *d, FILE *out)
 	fputs("]", out);
 }
 
-static const struct manifest *sizes;
-
-/* "  1881.1 KiB -> 1876.8 KiB" for the image's copy of REAL, if any. */
-static void size_of(const char *real, FILE *out)
+/* "  1881.1 KiB -> 1876.8 KiB" for the image's copy of REAL in M, if any. */
+static void size_of(const struct manifest *m, const char *real, FILE *out)
 {
-	const struct mentry *e = sizes && real ? manifest_get(sizes, real) : NULL;
+	const struct mentry *e = m && real ? manifest_get(m, real) : NULL;
 
 	if (!e || e->type != M_FILE)
 		return;
@@ -39,7 +37,7 @@ static void size_of(const char *real, FILE *out)
 }
 
 static void dso_line(const struct dso *d, unsigned depth, const char *name,
-		     FILE *out)
+		     const struct manifest *m, FILE *out)
 {
 	fprintf(out, "%*s", (int)depth * 4, "");
 	if (d->is_interp)
@@ -49,7 +47,7 @@ static void dso_line(const struct dso *d, unsigned depth, const char *name,
 	if (d->real && strcmp(d->real, d->path))
 		fprintf(out, " -> %s", d->real);
 	how(d, out);
-	size_of(d->real, out);
+	size_of(m, d->real, out);
 	fputc('\n', out);
 	for (size_t i = 0; i < d->alts.n; i++)
 		fprintf(out, "%*s  also %s (chosen on CPUs that support it)\n",
@@ -59,7 +57,7 @@ static void dso_line(const struct dso *d, unsigned depth, const char *name,
 }
 
 static void children(const struct program *p, const struct dso *parent,
-		     unsigned depth, FILE *out)
+		     unsigned depth, const struct manifest *m, FILE *out)
 {
 	const struct elfobj *e = parent->elf;
 
@@ -74,15 +72,14 @@ static void children(const struct program *p, const struct dso *parent,
 		}
 		if (d->loader != parent || d->is_interp)
 			continue;
-		dso_line(d, depth, e->needed.v[i], out);
-		children(p, d, depth + 1, out);
+		dso_line(d, depth, e->needed.v[i], m, out);
+		children(p, d, depth + 1, m, out);
 	}
 }
 
 void report_tree(const struct walk *w, const struct manifest *m,
 		 const struct shrink_stats *ss, FILE *out)
 {
-	sizes = m;
 	for (size_t i = 0; i < w->n_progs; i++) {
 		const struct program *p = w->progs[i];
 		const struct elfobj *e = p->elf;
@@ -95,7 +92,7 @@ void report_tree(const struct walk *w, const struct manifest *m,
 				p->ldso ? (p->ldso->flavour == LIBC_MUSL ? "musl" : "glibc") : "");
 		if (p->main->real && strcmp(p->main->real, p->path))
 			fprintf(out, " -> %s", p->main->real);
-		size_of(p->dest ? p->dest : p->main->real, out);
+		size_of(m, p->dest ? p->dest : p->main->real, out);
 		fputc('\n', out);
 		if (!e)
 			continue;
@@ -103,13 +100,13 @@ void report_tree(const struct walk *w, const struct manifest *m,
 			fputs("    no interpreter: the kernel runs it directly, nothing is searched\n",
 			      out);
 		if (p->interp)
-			dso_line(p->interp, 1, NULL, out);
+			dso_line(p->interp, 1, NULL, m, out);
 		for (size_t j = 0; j < p->n_dsos; j++)
 			if (p->dsos[j]->preload) {
-				dso_line(p->dsos[j], 1, path_basename(p->dsos[j]->path), out);
-				children(p, p->dsos[j], 2, out);
+				dso_line(p->dsos[j], 1, path_basename(p->dsos[j]->path), m, out);
+				children(p, p->dsos[j], 2, m, out);
 			}
-		children(p, p->main, 1, out);
+		children(p, p->main, 1, m, out);
 		for (size_t j = 0; j < p->n_dsos; j++) {
 			const struct dso *d = p->dsos[j];
 
@@ -121,9 +118,9 @@ void report_tree(const struct walk *w, const struct manifest *m,
 				fprintf(out, " -> %s", d->real);
 			fprintf(out, "  [%s; dlopen from %s]", d->why ? d->why : "",
 				path_basename(d->dlopen_by->path));
-			size_of(d->real, out);
+			size_of(m, d->real, out);
 			fputc('\n', out);
-			children(p, d, 2, out);
+			children(p, d, 2, m, out);
 		}
 		for (size_t j = 0; j < p->n_extras; j++)
 			fprintf(out, "    file %s%s  [%s]\n", p->extras[j].path,
@@ -136,7 +133,6 @@ void report_tree(const struct walk *w, const struct manifest *m,
 			"(loaded bytes of its ELF files, other files whole) is %.1f KiB\n",
 			(double)ss->after / 1024.0, (double)ss->before / 1024.0,
 			(double)ss->floor / 1024.0);
-	sizes = NULL;
 }
 
 void report_list(const struct walk *w, FILE *out)

@@ -191,6 +191,21 @@ expect_err_lacks() {
 
 # ---- running the fixture (what the real loader does) ----
 
+# "$ct" TREE PROG ARGS...: runs PROG from TREE as a container runtime does:
+# chrooted, with /proc mounted (glibc finds the program's $ORIGIN through
+# /proc/self/exe) and /dev bound, in a private mount namespace, with an
+# empty environment.  A script, so that expect_run can time it out.
+ct="$TD/ct"
+cat >"$ct" <<'CT'
+#!/bin/sh
+t=$1
+shift
+mkdir -p "$t/proc" "$t/dev"
+exec unshare -m sh -c 'mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" &&
+	exec env -i "$(command -v chroot)" "$0" "$@"' "$t" "$@"
+CT
+chmod +x "$ct"
+
 # expect_run OUTPUT CMD...: CMD succeeds and prints exactly OUTPUT.
 expect_run() {
 	_want=$1

@@ -14,20 +14,6 @@ case $(interp_of "$(command -v ls)") in
 *) skip "these scenarios need an x86_64 glibc host" ;;
 esac
 
-# ct TREE PROG ARGS...: runs PROG from TREE as a container runtime does:
-# chrooted, with /proc mounted (glibc finds $ORIGIN through /proc/self/exe)
-# and /dev bound, in a private mount namespace, with an empty environment.
-ct="$TD/ct"
-cat >"$ct" <<'CT'
-#!/bin/sh
-t=$1
-shift
-mkdir -p "$t/proc" "$t/dev"
-exec unshare -m sh -c 'mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" &&
-	exec env -i "$(command -v chroot)" "$0" "$@"' "$t" "$@"
-CT
-chmod +x "$ct"
-
 # fixture NAME [ARGS...]: testdata/needs-NAME.c built as $W/NAME.
 fixture() {
 	_n=$1

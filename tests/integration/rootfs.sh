@@ -3,20 +3,6 @@
 # the image conventions, and the program runs from it in a chroot.
 . "${top_srcdir:-/work/main}/tests/integration/lib.sh"
 
-# ct TREE PROG ARGS...: runs PROG from TREE as a container runtime does:
-# chrooted, with /proc mounted (glibc finds the program's $ORIGIN through
-# /proc/self/exe) and /dev bound, in a private mount namespace.
-ct="$TD/ct"
-cat >"$ct" <<'CT'
-#!/bin/sh
-t=$1
-shift
-mkdir -p "$t/proc" "$t/dev"
-exec unshare -m sh -c 'mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" &&
-	exec chroot "$0" "$@"' "$t" "$@"
-CT
-chmod +x "$ct"
-
 # The app of the quick start: /opt/app/bin/app finds libself in $ORIGIN/../lib.
 make_app() {
 	cc_lib self libself.so.1 "$W/opt/app/lib/libself.so.1.0"
