@@ -311,7 +311,11 @@ a07_tar_under_signals() {
 			if [ -e "$W/p/x.tar" ]; then
 				[ "$(sha256sum <"$W/p/x.tar")" = "$ref" ] ||
 					fail "after SIG$sig at $d ms (status $krc), x.tar exists but is not the complete tar"
-				[ "$krc" = 0 ] || fail "status $krc but x.tar was written"
+				# A SIGKILL between the rename and the exit leaves a
+				# complete tar and status 137; any other signal is
+				# only noted, so the run ends with 0.
+				[ "$krc" = 0 ] || [ "$sig" = KILL ] ||
+					fail "status $krc but x.tar was written"
 				rm -f "$W/p/x.tar"
 			fi
 			if [ "$sig" != KILL ]; then
