@@ -346,14 +346,53 @@ static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *
 	return 0;
 }
 
-/* The imports worth keeping (elfobj_watch_imports), sorted; all when NULL. */
+/* The imports worth keeping (elfobj_watch_imports), sorted; all when NULL.
+ * A program imports hundreds of names and a few dozen are watched: each name
+ * is hashed in the pass that checks its terminator, and only names whose
+ * hash bit is set in WATCH_BITS are compared. */
 static const char *const *watch;
 static size_t n_watch;
+#define WATCH_BITS 4096
+static uint64_t watch_bits[WATCH_BITS / 64];
+
+/* FNV-1a of the NUL-terminated string at S, at most MAX bytes long; sets
+ * *len, or returns false when no NUL comes within MAX bytes. */
+static bool hash_name(const char *s, size_t max, uint32_t *hash, size_t *len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < max && s[i]; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	if (i == max)
+		return false;
+	*hash = h;
+	*len = i;
+	return true;
+}
+
+static void watch_set(uint32_t h)
+{
+	watch_bits[h % WATCH_BITS / 64] |= 1ull << (h % 64);
+}
+
+static bool watch_maybe(uint32_t h)
+{
+	return watch_bits[h % WATCH_BITS / 64] >> (h % 64) & 1;
+}
 
 void elfobj_watch_imports(const char *const *names, size_t n)
 {
 	watch = names;
 	n_watch = n;
+	memset(watch_bits, 0, sizeof(watch_bits));
+	for (size_t i = 0; i < n; i++) {
+		uint32_t h;
+		size_t len;
+
+		if (hash_name(names[i], SIZE_MAX, &h, &len))
+			watch_set(h);
+	}
 }
 
 static int cmp_name(const void *key, const void *elem)
@@ -430,6 +469,8 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
 	for (uint64_t i = 1; i < n; i++) {
 		GElf_Sym sym;
 		const char *name;
+		uint32_t h;
+		size_t len;
 		int bind;
 
 		if (!gelf_getsym(data, (int)i, &sym))
@@ -437,11 +478,12 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
 		bind = GELF_ST_BIND(sym.st_info);
 		if (sym.st_shndx != SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK))
 			continue;
-		name = str_at(p, sym.st_name);
-		if (!name)
+		if (sym.st_name >= p->strsz ||
+		    !hash_name(p->strtab + sym.st_name, p->strsz - sym.st_name, &h, &len))
 			return bad(p, "bad dynamic symbol name index");
-		if (*name && watched(name))
-			strlist_add(&o->imports, name);
+		name = p->strtab + sym.st_name;
+		if (len && (!watch || (watch_maybe(h) && watched(name))))
+			strlist_addn(&o->imports, name, len);
 	}
 	strlist_sort_uniq(&o->imports);
 	return 0;
