@@ -330,15 +330,29 @@ static void go_buildinfo(const char *buf, size_t len, struct gofacts *g)
 
 static void go_names(const char *names, size_t len, struct gofacts *g)
 {
-	for (const char *s = names, *end = names + len; s < end; s += strlen(s) + 1) {
-		if (!memchr(s, '\0', (size_t)(end - s)))
-			return;
-		g->x509 |= !strncmp(s, "crypto/x509.", 12);
-		/* The resolver, not just net.IP (which crypto/x509 uses too). */
-		g->net |= !strncmp(s, "net.(*Resolver).", 16);
-		g->user |= !strncmp(s, "os/user.", 8);
-		g->loadlocation |= !strncmp(s, "time.LoadLocation", 17);
-		g->tzdata |= !strncmp(s, "time/tzdata.", 12);
+	const char *s = names, *end = names + len, *z;
+
+	/* Tens of thousands of names: one memchr each, and a comparison only
+	 * for the first letters of the watched packages. */
+	for (; s < end && (z = memchr(s, '\0', (size_t)(end - s))); s = z + 1) {
+		switch (*s) {
+		case 'c':
+			g->x509 |= !strncmp(s, "crypto/x509.", 12);
+			break;
+		case 'n':
+			/* The resolver, not just net.IP (which crypto/x509 uses too). */
+			g->net |= !strncmp(s, "net.(*Resolver).", 16);
+			break;
+		case 'o':
+			g->user |= !strncmp(s, "os/user.", 8);
+			break;
+		case 't':
+			g->loadlocation |= !strncmp(s, "time.LoadLocation", 17);
+			g->tzdata |= !strncmp(s, "time/tzdata.", 12);
+			break;
+		default:
+			break;
+		}
 	}
 }
 
