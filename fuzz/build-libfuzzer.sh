@@ -20,8 +20,10 @@ if [ ! -f "$build/config.h" ]; then
 	exit 1
 fi
 cc=${CC:-clang}
-pkg_cflags=$(pkg-config --cflags libelf libdw)
-pkg_libs=$(pkg-config --libs libelf libdw)
+# Every library the modules link, as the Makefile has them.
+pkgs="libelf libdw libarchive json-c"
+pkg_cflags=$(pkg-config --cflags $pkgs)
+pkg_libs=$(pkg-config --libs $pkgs)
 
 lib_sources=()
 for f in "$srcdir"/src/*.c; do

@@ -22,9 +22,14 @@ struct seg {
 };
 
 struct parse {
-	char *buf;
-	size_t len;
-	Elf *elf;
+	char *buf;		/* the image in memory, or NULL ... */
+	int fd;			/* ... and the file is read from FD */
+	const unsigned char *ident;	/* e_ident: the first ident_len bytes */
+	size_t ident_len;
+	size_t len;		/* file size */
+	Elf *elf;		/* over the image in memory or the fd */
+	void *map;		/* a private mapping of the file, when made ... */
+	Elf *map_elf;		/* ... and libelf over it */
 	struct seg *load;
 	size_t n_load, alloc_load;
 	const char *strtab;
@@ -64,6 +69,49 @@ static const char *str_at(const struct parse *p, uint64_t idx)
 	return p->strtab + idx;
 }
 
+/*
+ * A file is read through libelf with pread, only the parts the loader looks
+ * at: mapping it costs more (a page fault per part, then the unmapping).  A
+ * part larger than BIG_CHUNK (the string and symbol tables of a large C++
+ * library, of which a few pages are used) is read from a private mapping
+ * of the file instead, made on first need.
+ */
+#define BIG_CHUNK (256u << 10)
+
+static Elf *mapped(struct parse *p)
+{
+	void *map;
+
+	if (p->map_elf || p->fd < 0)
+		return p->map_elf;
+	map = mmap(NULL, p->len, PROT_READ | PROT_WRITE, MAP_PRIVATE, p->fd, 0);
+	if (map == MAP_FAILED)
+		return NULL;
+	madvise(map, p->len, MADV_RANDOM);
+	p->map = map;
+	p->map_elf = elf_memory(map, p->len);
+	return p->map_elf;
+}
+
+/* LEN bytes of the file at OFF as TYPE, or NULL when out of bounds. */
+static Elf_Data *chunk(struct parse *p, uint64_t off, uint64_t len, Elf_Type type)
+{
+	Elf *e = p->elf;
+
+	if (!len || off > p->len || len > p->len - off)
+		return NULL;
+	if (len > BIG_CHUNK && p->fd >= 0 && !(e = mapped(p)))
+		e = p->elf;
+	return elf_getdata_rawchunk(e, (int64_t)off, len, type);
+}
+
+static const char *bytes(struct parse *p, uint64_t off, uint64_t len)
+{
+	Elf_Data *d = chunk(p, off, len, ELF_T_BYTE);
+
+	return d ? d->d_buf : NULL;
+}
+
 static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 		      GElf_Phdr *dyn)
 {
@@ -98,9 +146,9 @@ static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 							     ph.p_filesz };
 			o->load_size += ph.p_filesz;
 		} else if (ph.p_type == PT_INTERP && !o->interp) {
-			const char *s = p->buf + ph.p_offset;
+			const char *s = bytes(p, ph.p_offset, ph.p_filesz);
 
-			if (!ph.p_filesz || !memchr(s, '\0', ph.p_filesz))
+			if (!s || !memchr(s, '\0', ph.p_filesz))
 				return bad(p, "PT_INTERP is not NUL-terminated");
 			if (!*s)
 				return bad(p, "PT_INTERP is empty");
@@ -136,7 +184,7 @@ static int read_dynamic(struct parse *p, struct elfobj *o, const GElf_Phdr *ph,
 
 	if (!ph->p_filesz)
 		return 0;
-	data = elf_getdata_rawchunk(p->elf, (int64_t)ph->p_offset, ph->p_filesz,
+	data = chunk(p, ph->p_offset, ph->p_filesz,
 				    ELF_T_DYN);
 	if (!data || !entsz)
 		return bad(p, "unreadable PT_DYNAMIC");
@@ -245,28 +293,32 @@ static int one_string(struct parse *p, bool has, uint64_t idx, char **out,
 	return 0;
 }
 
-/* A chunk of the file holding a version table starting at VADDR. */
-static Elf_Data *version_chunk(struct parse *p, uint64_t vaddr, Elf_Type type)
+/*
+ * The version tables carry no size: entries chain through offsets.  They are
+ * read through a window of WANT bytes from VADDR (at most to the end of the
+ * segment), and parsed again through a larger one when a chain leaves it.
+ */
+#define VERSION_WINDOW 4096
+
+static Elf_Data *version_chunk(struct parse *p, uint64_t vaddr, Elf_Type type,
+			       uint64_t want, bool *whole)
 {
 	uint64_t off, avail;
 
 	if (vaddr_to_off(p, vaddr, &off, &avail) < 0 || !avail)
 		return NULL;
-	return elf_getdata_rawchunk(p->elf, (int64_t)off, avail, type);
+	*whole = want >= avail;
+	return chunk(p, off, *whole ? avail : want, type);
 }
 
-static int read_verneed(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+/* Out of the window: the caller retries with a larger one. */
+#define E_WINDOW 1
+
+static int parse_verneed(struct parse *p, struct elfobj *o, const struct dyninfo *d,
+			 Elf_Data *data, bool whole)
 {
-	Elf_Data *data;
 	size_t off = 0;
 
-	if (!d->verneed || !d->verneednum)
-		return 0;
-	if (d->verneednum > MAX_VERNEED)
-		return bad(p, "too many DT_VERNEED entries");
-	data = version_chunk(p, d->verneed, ELF_T_VNEED);
-	if (!data)
-		return bad(p, "DT_VERNEED outside the loaded segments");
 	o->verneed = xcalloc(d->verneednum, sizeof(*o->verneed));
 	for (uint64_t i = 0; i < d->verneednum; i++) {
 		struct elfobj_verneed *vn = &o->verneed[o->n_verneed];
@@ -275,7 +327,7 @@ static int read_verneed(struct parse *p, struct elfobj *o, const struct dyninfo 
 		size_t aoff;
 
 		if (!gelf_getverneed(data, (int)off, &need))
-			return bad(p, "DT_VERNEED entry out of bounds");
+			return whole ? bad(p, "DT_VERNEED entry out of bounds") : E_WINDOW;
 		file = str_at(p, need.vn_file);
 		if (!file)
 			return bad(p, "bad DT_VERNEED file name");
@@ -286,8 +338,11 @@ static int read_verneed(struct parse *p, struct elfobj *o, const struct dyninfo 
 			GElf_Vernaux aux;
 			const char *name;
 
-			if (aoff > INT32_MAX || !gelf_getvernaux(data, (int)aoff, &aux))
+			if (aoff > INT32_MAX)
 				return bad(p, "DT_VERNEED auxiliary entry out of bounds");
+			if (!gelf_getvernaux(data, (int)aoff, &aux))
+				return whole ? bad(p, "DT_VERNEED auxiliary entry out of bounds")
+					     : E_WINDOW;
 			name = str_at(p, aux.vna_name);
 			if (!name)
 				return bad(p, "bad DT_VERNEED version name");
@@ -307,30 +362,58 @@ static int read_verneed(struct parse *p, struct elfobj *o, const struct dyninfo 
 	return 0;
 }
 
-static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+static void clear_verneed(struct elfobj *o)
 {
+	for (size_t i = 0; i < o->n_verneed; i++) {
+		free(o->verneed[i].file);
+		strlist_clear(&o->verneed[i].versions);
+		strlist_clear(&o->verneed[i].weak);
+	}
+	free(o->verneed);
+	o->verneed = NULL;
+	o->n_verneed = 0;
+}
+
+static int read_verneed(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+{
+	uint64_t want = VERSION_WINDOW;
 	Elf_Data *data;
+	bool whole;
+	int r;
+
+	if (!d->verneed || !d->verneednum)
+		return 0;
+	if (d->verneednum > MAX_VERNEED)
+		return bad(p, "too many DT_VERNEED entries");
+	do {
+		clear_verneed(o);
+		data = version_chunk(p, d->verneed, ELF_T_VNEED, want, &whole);
+		if (!data)
+			return bad(p, "DT_VERNEED outside the loaded segments");
+		r = parse_verneed(p, o, d, data, whole);
+		want *= 8;
+	} while (r == E_WINDOW);
+	return r;
+}
+
+static int parse_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *d,
+			Elf_Data *data, bool whole)
+{
 	size_t off = 0;
 
-	if (!d->verdef || !d->verdefnum)
-		return 0;
-	if (d->verdefnum > MAX_VERNEED)
-		return bad(p, "too many DT_VERDEF entries");
-	data = version_chunk(p, d->verdef, ELF_T_VDEF);
-	if (!data)
-		return bad(p, "DT_VERDEF outside the loaded segments");
-	o->has_verdef = true;
 	for (uint64_t i = 0; i < d->verdefnum; i++) {
 		GElf_Verdef def;
 		GElf_Verdaux aux;
 		const char *name;
 
 		if (!gelf_getverdef(data, (int)off, &def))
-			return bad(p, "DT_VERDEF entry out of bounds");
+			return whole ? bad(p, "DT_VERDEF entry out of bounds") : E_WINDOW;
 		if (def.vd_cnt) {
-			if (off + def.vd_aux > INT32_MAX ||
-			    !gelf_getverdaux(data, (int)(off + def.vd_aux), &aux))
+			if (off + def.vd_aux > INT32_MAX)
 				return bad(p, "DT_VERDEF auxiliary entry out of bounds");
+			if (!gelf_getverdaux(data, (int)(off + def.vd_aux), &aux))
+				return whole ? bad(p, "DT_VERDEF auxiliary entry out of bounds")
+					     : E_WINDOW;
 			name = str_at(p, aux.vda_name);
 			if (!name)
 				return bad(p, "bad DT_VERDEF version name");
@@ -344,6 +427,29 @@ static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *
 			return bad(p, "DT_VERDEF chain out of bounds");
 	}
 	return 0;
+}
+
+static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+{
+	uint64_t want = VERSION_WINDOW;
+	Elf_Data *data;
+	bool whole;
+	int r;
+
+	if (!d->verdef || !d->verdefnum)
+		return 0;
+	if (d->verdefnum > MAX_VERNEED)
+		return bad(p, "too many DT_VERDEF entries");
+	o->has_verdef = true;
+	do {
+		strlist_clear(&o->verdef);
+		data = version_chunk(p, d->verdef, ELF_T_VDEF, want, &whole);
+		if (!data)
+			return bad(p, "DT_VERDEF outside the loaded segments");
+		r = parse_verdef(p, o, d, data, whole);
+		want *= 8;
+	} while (r == E_WINDOW);
+	return r;
 }
 
 /* The imports worth keeping (elfobj_watch_imports), sorted; all when NULL.
@@ -405,47 +511,58 @@ static bool watched(const char *name)
 	return !watch || bsearch(name, watch, n_watch, sizeof(*watch), cmp_name);
 }
 
-/* A 32-bit word of the file at OFF in its byte order, or false. */
-static bool word32(const struct parse *p, uint64_t off, uint32_t *ret)
+/* The 32-bit word I of the block B read from the file, in its byte order. */
+static uint32_t word32(const struct parse *p, const char *b, uint64_t i)
 {
-	const unsigned char *b = (const unsigned char *)p->buf + off;
+	const unsigned char *w = (const unsigned char *)b + 4 * i;
 
-	if (off > p->len || p->len - off < 4)
-		return false;
-	*ret = p->buf[EI_DATA] == ELFDATA2MSB
-		       ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]
-		       : (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
-	return true;
+	return p->ident[EI_DATA] == ELFDATA2MSB
+		       ? (uint32_t)w[0] << 24 | (uint32_t)w[1] << 16 | (uint32_t)w[2] << 8 | w[3]
+		       : (uint32_t)w[3] << 24 | (uint32_t)w[2] << 16 | (uint32_t)w[1] << 8 | w[0];
 }
 
 /* How many entries DT_SYMTAB has: the loader never needs to know, so the
  * file says it only through its hash tables (DT_HASH's nchain, or the
- * highest index DT_GNU_HASH reaches). */
-static uint64_t count_symbols(const struct parse *p, const struct dyninfo *d)
+ * highest index DT_GNU_HASH reaches).  0 when neither tells. */
+static uint64_t count_symbols(struct parse *p, const struct dyninfo *d)
 {
+	enum { BLOCK = 64 };
 	uint64_t off, avail;
-	uint32_t nbucket, symoffset, bloom, last = 0, v;
-	size_t word = p->buf[EI_CLASS] == ELFCLASS64 ? 8 : 4;
+	uint32_t nbucket, symoffset, bloom, last = 0;
+	size_t word = p->ident[EI_CLASS] == ELFCLASS64 ? 8 : 4;
+	const char *b;
 
 	if (d->hash && vaddr_to_off(p, d->hash, &off, &avail) == 0 &&
-	    word32(p, off + 4, &v))
-		return v;
+	    (b = bytes(p, off, 8)))
+		return word32(p, b, 1);
 	if (!d->gnu_hash || vaddr_to_off(p, d->gnu_hash, &off, &avail) < 0 ||
-	    !word32(p, off, &nbucket) || !word32(p, off + 4, &symoffset) ||
-	    !word32(p, off + 8, &bloom))
+	    !(b = bytes(p, off, 16)))
 		return 0;
+	nbucket = word32(p, b, 0);
+	symoffset = word32(p, b, 1);
+	bloom = word32(p, b, 2);
 	off += 16 + (uint64_t)bloom * word;
+	if (nbucket && !(b = bytes(p, off, 4ull * nbucket)))
+		return 0;
 	for (uint32_t i = 0; i < nbucket; i++)
-		if (word32(p, off + 4ull * i, &v) && v > last)
-			last = v;
+		if (word32(p, b, i) > last)
+			last = word32(p, b, i);
 	if (last < symoffset)
 		return symoffset;
-	off += 4ull * nbucket;
-	for (uint64_t i = last; i - last < MAX_DYN * 10; i++) {
-		if (!word32(p, off + 4 * (i - symoffset), &v))
+	/* The chain of the last bucket used ends at the last symbol. */
+	off += 4ull * nbucket + 4ull * (last - symoffset);
+	for (uint64_t i = 0; i < MAX_DYN * 10; i += BLOCK) {
+		uint64_t n = BLOCK;
+
+		if (off + 4 * i > p->len)
 			return 0;
-		if (v & 1)
-			return i + 1;
+		if (n > (p->len - off - 4 * i) / 4)
+			n = (p->len - off - 4 * i) / 4;
+		if (!n || !(b = bytes(p, off + 4 * i, 4 * n)))
+			return 0;
+		for (uint64_t j = 0; j < n; j++)
+			if (word32(p, b, j) & 1)
+				return last + i + j + 1;
 	}
 	return 0;
 }
@@ -463,7 +580,7 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
 		return bad(p, "DT_SYMTAB outside the loaded segments");
 	if (n > avail / entsz)
 		return bad(p, "DT_SYMTAB larger than its segment");
-	data = elf_getdata_rawchunk(p->elf, (int64_t)off, n * entsz, ELF_T_SYM);
+	data = chunk(p, off, n * entsz, ELF_T_SYM);
 	if (!data)
 		return bad(p, "unreadable DT_SYMTAB");
 	for (uint64_t i = 1; i < n; i++) {
@@ -539,7 +656,7 @@ static void read_notes(struct parse *p, struct elfobj *o)
 		if (!gelf_getphdr(p->elf, (int)i, &ph) || ph.p_type != PT_NOTE ||
 		    ph.p_offset > p->len || ph.p_filesz > p->len - ph.p_offset)
 			continue;
-		data = elf_getdata_rawchunk(p->elf, (int64_t)ph.p_offset, ph.p_filesz,
+		data = chunk(p, ph.p_offset, ph.p_filesz,
 					    ph.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
 		if (!data)
 			continue;
@@ -583,15 +700,17 @@ static int parse(struct parse *p, struct elfobj *o)
 	GElf_Ehdr eh;
 	int ret;
 
-	if (p->len < SELFMAG || memcmp(p->buf, ELFMAG, SELFMAG))
+	if (p->ident_len < SELFMAG || memcmp(p->ident, ELFMAG, SELFMAG))
 		return seterr(p->err, -ENOEXEC, "not an ELF file");
-	if (p->len < EI_NIDENT)
+	if (p->ident_len < EI_NIDENT)
 		return seterr(p->err, -ENOEXEC, "file too short");
-	if (p->buf[EI_CLASS] != ELFCLASS32 && p->buf[EI_CLASS] != ELFCLASS64)
+	if (p->ident[EI_CLASS] != ELFCLASS32 && p->ident[EI_CLASS] != ELFCLASS64)
 		return bad(p, "unknown ELF class");
-	if (p->buf[EI_DATA] != ELFDATA2LSB && p->buf[EI_DATA] != ELFDATA2MSB)
+	if (p->ident[EI_DATA] != ELFDATA2LSB && p->ident[EI_DATA] != ELFDATA2MSB)
 		return bad(p, "unknown byte order");
-	p->elf = elf_memory(p->buf, p->len);
+	/* A file is read with pread, only the parts asked for: mapping it
+	 * costs more than the reads (a fault per part, and the unmapping). */
+	p->elf = p->buf ? elf_memory(p->buf, p->len) : elf_begin(p->fd, ELF_C_READ, NULL);
 	if (!p->elf || elf_kind(p->elf) != ELF_K_ELF || !gelf_getehdr(p->elf, &eh))
 		return bad(p, "truncated ELF header");
 	o->ei_class = eh.e_ident[EI_CLASS];
@@ -618,8 +737,10 @@ static int parse(struct parse *p, struct elfobj *o)
 			ret = bad(p, "DT_STRTAB outside the loaded segments");
 			goto out;
 		}
-		p->strtab = p->buf + off;
 		p->strsz = d.strsz < avail ? d.strsz : avail;
+		p->strtab = bytes(p, off, p->strsz);
+		if (!p->strtab)
+			p->strsz = 0;
 	}
 	if ((ret = strings(p, d.needed, d.n_needed, &o->needed, "DT_NEEDED")) < 0 ||
 	    (ret = strings(p, d.filter, d.n_filter, &o->filter, "DT_FILTER")) < 0 ||
@@ -642,18 +763,21 @@ out:
 	return ret;
 }
 
-int elfobj_parse(void *buf, size_t len, struct elfobj **ret, struct strbuf *err)
+static int parse_with(struct parse *p, struct elfobj **ret)
 {
-	struct parse p = { .buf = buf, .len = len, .err = err };
 	struct elfobj *o = xcalloc(1, sizeof(*o));
 	int r;
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		return seterr(err, -ENOSYS, "libelf is out of date");
-	r = parse(&p, o);
-	if (p.elf)
-		elf_end(p.elf);
-	free(p.load);
+		return seterr(p->err, -ENOSYS, "libelf is out of date");
+	r = parse(p, o);
+	if (p->elf)
+		elf_end(p->elf);
+	if (p->map_elf)
+		elf_end(p->map_elf);
+	if (p->map)
+		munmap(p->map, p->len);
+	free(p->load);
 	if (r < 0) {
 		elfobj_free(o);
 		return r;
@@ -662,11 +786,20 @@ int elfobj_parse(void *buf, size_t len, struct elfobj **ret, struct strbuf *err)
 	return 0;
 }
 
+int elfobj_parse(void *buf, size_t len, struct elfobj **ret, struct strbuf *err)
+{
+	struct parse p = { .buf = buf, .fd = -1, .ident = buf, .ident_len = len,
+			   .len = len, .err = err };
+
+	return parse_with(&p, ret);
+}
+
 int elfobj_parse_fd(int fd, struct elfobj **ret, struct strbuf *err)
 {
+	unsigned char ident[EI_NIDENT];
+	struct parse p = { .fd = fd, .ident = ident, .err = err };
 	struct stat st;
-	void *map;
-	int r;
+	ssize_t n;
 
 	if (fstat(fd, &st) < 0)
 		return seterr(err, -errno, "%s", strerror(errno));
@@ -676,18 +809,12 @@ int elfobj_parse_fd(int fd, struct elfobj **ret, struct strbuf *err)
 		return seterr(err, -ENOEXEC, "not a regular file");
 	if (st.st_size == 0)
 		return seterr(err, -ENOEXEC, "empty file");
-	/* Private and writable: libelf may convert in place, the file never
-	 * changes. */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-		   fd, 0);
-	if (map == MAP_FAILED)
-		return seterr(err, -errno, "cannot map: %s", strerror(errno));
-	/* Only the headers, the dynamic section and its tables are read: no
-	 * read-ahead of the rest of a large file. */
-	madvise(map, (size_t)st.st_size, MADV_RANDOM);
-	r = elfobj_parse(map, (size_t)st.st_size, ret, err);
-	munmap(map, (size_t)st.st_size);
-	return r;
+	n = pread(fd, ident, sizeof(ident), 0);
+	if (n < 0)
+		return seterr(err, -errno, "%s", strerror(errno));
+	p.ident_len = (size_t)n;
+	p.len = (size_t)st.st_size;
+	return parse_with(&p, ret);
 }
 
 void elfobj_free(struct elfobj *o)
@@ -701,12 +828,7 @@ void elfobj_free(struct elfobj *o)
 	strlist_clear(&o->needed);
 	strlist_clear(&o->filter);
 	strlist_clear(&o->auxiliary);
-	for (size_t i = 0; i < o->n_verneed; i++) {
-		free(o->verneed[i].file);
-		strlist_clear(&o->verneed[i].versions);
-		strlist_clear(&o->verneed[i].weak);
-	}
-	free(o->verneed);
+	clear_verneed(o);
 	strlist_clear(&o->verdef);
 	strlist_clear(&o->imports);
 	strlist_clear(&o->dlopen_notes);

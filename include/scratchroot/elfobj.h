@@ -78,7 +78,8 @@ struct elfobj {
  */
 int elfobj_parse(void *buf, size_t len, struct elfobj **ret, struct strbuf *err);
 
-/* Maps the open file FD privately and parses it.  Same returns, plus -errno
+/* Reads the open file FD (with pread, only the parts needed) and parses
+ * it.  Same returns, plus -errno
  * for I/O errors and -EISDIR. */
 int elfobj_parse_fd(int fd, struct elfobj **ret, struct strbuf *err);
 
