@@ -19,6 +19,7 @@
 
 struct seg {
 	uint64_t vaddr, offset, filesz;
+	uint32_t flags;
 };
 
 struct parse {
@@ -143,7 +144,7 @@ static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 			p->load = xgrow(p->load, &p->alloc_load, p->n_load + 1,
 					sizeof(*p->load));
 			p->load[p->n_load++] = (struct seg){ ph.p_vaddr, ph.p_offset,
-							     ph.p_filesz };
+							     ph.p_filesz, ph.p_flags };
 			o->load_size += ph.p_filesz;
 		} else if (ph.p_type == PT_INTERP && !o->interp) {
 			const char *s = bytes(p, ph.p_offset, ph.p_filesz);
@@ -675,6 +676,21 @@ static void read_notes(struct parse *p, struct elfobj *o)
 	}
 }
 
+static void find_rodata(const struct parse *p, struct elfobj *o)
+{
+	bool separate = false;
+
+	for (size_t i = 0; i < p->n_load; i++)
+		separate |= p->load[i].filesz && !(p->load[i].flags & (PF_W | PF_X));
+	o->rodata = xcalloc(p->n_load + 1, sizeof(*o->rodata));
+	for (size_t i = 0; i < p->n_load; i++) {
+		const struct seg *s = &p->load[i];
+
+		if (s->filesz && !(s->flags & PF_W) && !(separate && (s->flags & PF_X)))
+			o->rodata[o->n_rodata++] = (struct elfobj_range){ s->offset, s->filesz };
+	}
+}
+
 static enum elfobj_kind classify(const struct elfobj *o)
 {
 	bool pie = o->flags_1 & DF_1_PIE;
@@ -753,6 +769,7 @@ static int parse(struct parse *p, struct elfobj *o)
 	    (ret = read_imports(p, o, &d)) < 0)
 		goto out;
 	read_notes(p, o);
+	find_rodata(p, o);
 	o->kind = classify(o);
 	if (o->kind == ELFOBJ_STATIC || o->kind == ELFOBJ_STATIC_PIE || o->kind == ELFOBJ_SELF)
 		read_static_functions(p, o);
@@ -825,6 +842,7 @@ void elfobj_free(struct elfobj *o)
 	free(o->soname);
 	free(o->rpath);
 	free(o->runpath);
+	free(o->rodata);
 	strlist_clear(&o->needed);
 	strlist_clear(&o->filter);
 	strlist_clear(&o->auxiliary);

@@ -194,8 +194,8 @@ static struct dso *libc_of(const struct program *p)
 	return by_soname(p, "libc.so.");
 }
 
-/* The bytes of an object of the program, mapped privately for the string
- * searches below (only the pages a search touches are read).  Release with
+/* The bytes of an object of the program, mapped privately for the Go
+ * facts (only the pages a search touches are read).  Release with
  * object_unmap(). */
 static char *object_bytes(const struct walk *w, const struct dso *d, size_t *len)
 {
@@ -225,6 +225,40 @@ static void object_unmap(char *buf, size_t len)
 {
 	if (buf)
 		munmap(buf, len);
+}
+
+/* The read-only data of an object (elfobj's rodata ranges, a NUL after
+ * each), where the compiled-in strings searched for below live: a fraction
+ * of a large static program.  Caller frees. */
+static char *object_rodata(const struct walk *w, const struct dso *d, size_t *len)
+{
+	const struct elfobj *e = d ? d->elf : NULL;
+	size_t total = 0, at = 0;
+	char *buf;
+	int fd;
+
+	if (!e || !d->real || !e->n_rodata)
+		return NULL;
+	for (size_t i = 0; i < e->n_rodata; i++) {
+		if (e->rodata[i].size > MAX_OBJECT - total)
+			return NULL;
+		total += (size_t)e->rodata[i].size + 1;
+	}
+	fd = root_open_file(w->root, d->real);
+	if (fd < 0)
+		return NULL;
+	buf = xmalloc(total);
+	for (size_t i = 0; i < e->n_rodata; i++) {
+		size_t n = (size_t)e->rodata[i].size;
+		ssize_t r = pread(fd, buf + at, n, (off_t)e->rodata[i].offset);
+
+		/* A file that shrank since it was parsed gives what it has. */
+		at += r > 0 ? (size_t)r : 0;
+		buf[at++] = '\0';
+	}
+	close(fd);
+	*len = at;
+	return buf;
 }
 
 /* Each NUL-terminated string of BUF that starts with PREFIX, in turn. */
@@ -636,7 +670,7 @@ static const char *memo_put(struct walk *w, const char *kind, const struct dso *
 static char *openssl_bundle_read(const struct walk *w, const struct dso *crypto)
 {
 	size_t len;
-	char *buf = object_bytes(w, crypto, &len), *ret = NULL;
+	char *buf = object_rodata(w, crypto, &len), *ret = NULL;
 	const char *pos = NULL, *s;
 
 	if (!buf)
@@ -652,7 +686,7 @@ static char *openssl_bundle_read(const struct walk *w, const struct dso *crypto)
 			free(dir);
 		}
 	}
-	object_unmap(buf, len);
+	free(buf);
 	return ret;
 }
 
@@ -660,7 +694,7 @@ static char *openssl_bundle_read(const struct walk *w, const struct dso *crypto)
 static char *gnutls_bundle_read(const struct walk *w, const struct dso *tls)
 {
 	size_t len;
-	char *buf = object_bytes(w, tls, &len), *ret = NULL;
+	char *buf = object_rodata(w, tls, &len), *ret = NULL;
 	const char *pos = NULL, *s;
 
 	while (buf && !ret && (s = next_string(buf, len, "/", &pos))) {
@@ -670,7 +704,7 @@ static char *gnutls_bundle_read(const struct walk *w, const struct dso *tls)
 		    exists(w, s, true))
 			ret = xstrdup(s);
 	}
-	object_unmap(buf, len);
+	free(buf);
 	return ret;
 }
 
@@ -791,7 +825,7 @@ static void problem_of(struct ctx *c, const char *fmt, ...)
 static char *gconv_dir(const struct walk *w, const struct dso *libc)
 {
 	size_t len;
-	char *buf = object_bytes(w, libc, &len), *ret = NULL;
+	char *buf = object_rodata(w, libc, &len), *ret = NULL;
 	const char *pos = NULL, *s;
 
 	while (buf && !ret && (s = next_string(buf, len, "/", &pos))) {
@@ -800,7 +834,7 @@ static char *gconv_dir(const struct walk *w, const struct dso *libc)
 		if (n > 6 && !strcmp(s + n - 6, "/gconv"))
 			ret = xstrdup(s);
 	}
-	object_unmap(buf, len);
+	free(buf);
 	return ret;
 }
 
@@ -1089,12 +1123,15 @@ int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
 	buf = p->elf->is_go || !p->ldso ? object_bytes(w, p->main, &len) : NULL;
 	if (buf) {
 		is_go = needs_go_facts(buf, len, &go) == 0;
-		if (!p->ldso && !is_go && memmem(buf, len, "/etc/nsswitch.conf", 19)) {
-			static_nss = true;
-			c.glibc = true;
-		}
 		object_unmap(buf, len);
 	}
+	/* glibc's NSS code names its configuration file in .rodata. */
+	buf = !p->ldso && !is_go ? object_rodata(w, p->main, &len) : NULL;
+	if (buf && memmem(buf, len, "/etc/nsswitch.conf", 19)) {
+		static_nss = true;
+		c.glibc = true;
+	}
+	free(buf);
 	if (is_go && go.user)
 		note(&c, "Go's os/user reads /etc/passwd and /etc/group (the base files)");
 	dbs = nss_databases(p, &by);

@@ -43,6 +43,13 @@ struct elfobj {
 	uint32_t e_flags;
 	uint64_t e_entry;
 	uint64_t load_size;	/* sum of the PT_LOAD segments' file sizes */
+	struct elfobj_range {
+		uint64_t offset, size;
+	} *rodata;		/* the file ranges of the read-only data: PT_LOAD
+				 * segments neither writable nor executable, or,
+				 * in a file with none (no -z separate-code), the
+				 * segments that are not writable */
+	size_t n_rodata;
 	enum elfobj_kind kind;
 
 	char *interp;		/* PT_INTERP string, or NULL */

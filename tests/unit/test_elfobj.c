@@ -308,6 +308,57 @@ static void rejects_bad_offsets_and_indexes(void **state)
 	expect_enoexec(&im, SIZE, "program header");
 }
 
+/* Sets the p_flags of program header I. */
+static void phdr_flags(struct img *im, int i, uint32_t flags)
+{
+	put(im, OFF_PH + (size_t)i * (im->is64 ? 56 : 32) + (im->is64 ? 4 : 24), flags, 4);
+}
+
+/* R | R+X | R | R+W segments, as ld lays out a -z separate-code file. */
+static void four_segments(struct img *im, bool is64, bool be)
+{
+	build(im, is64, be, is64 ? EM_X86_64 : EM_386);
+	put(im, 24 + 3 * (is64 ? 8 : 4) + 8, 5, 2);	/* e_phnum */
+	phdr(im, 0, PT_LOAD, 0, 0x100);
+	phdr(im, 1, PT_LOAD, 0x100, 0x100);
+	phdr(im, 2, PT_LOAD, 0x200, 0x300);
+	phdr(im, 3, PT_LOAD, 0x500, 0x300);
+	phdr(im, 4, PT_DYNAMIC, OFF_DYN, 16 * 2 * (is64 ? 8 : 4));
+	phdr_flags(im, 0, PF_R);
+	phdr_flags(im, 1, PF_R | PF_X);
+	phdr_flags(im, 2, PF_R);
+	phdr_flags(im, 3, PF_R | PF_W);
+}
+
+static void read_only_data_is_the_segments_neither_writable_nor_executable(void **state)
+{
+	struct img *im = malloc(sizeof(*im));
+	struct elfobj *o;
+
+	(void)state;
+	for (int v = 0; v < 4; v++) {
+		four_segments(im, v & 1, v & 2);
+		o = parse_ok(im);
+		assert_int_equal(o->n_rodata, 2);
+		assert_int_equal(o->rodata[0].offset, 0);
+		assert_int_equal(o->rodata[0].size, 0x100);
+		assert_int_equal(o->rodata[1].offset, 0x200);
+		assert_int_equal(o->rodata[1].size, 0x300);
+		assert_string_equal(o->needed.v[0], "libfoo.so.1");
+		elfobj_free(o);
+
+		/* Without -z separate-code .rodata shares the text segment:
+		 * every segment that is not writable is searched. */
+		phdr_flags(im, 0, PF_R | PF_X);
+		phdr_flags(im, 2, PF_R | PF_X);
+		o = parse_ok(im);
+		assert_int_equal(o->n_rodata, 3);
+		assert_int_equal(o->rodata[2].offset, 0x200);
+		elfobj_free(o);
+	}
+	free(im);
+}
+
 static void recognises_scripts(void **state)
 {
 	char *interp = NULL;
@@ -328,6 +379,7 @@ int main(void)
 		cmocka_unit_test(classifies_static_pie_and_shared),
 		cmocka_unit_test(rejects_non_elf_and_truncated),
 		cmocka_unit_test(rejects_bad_offsets_and_indexes),
+		cmocka_unit_test(read_only_data_is_the_segments_neither_writable_nor_executable),
 		cmocka_unit_test(recognises_scripts),
 	};
 
