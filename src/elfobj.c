@@ -461,6 +461,7 @@ static const char *const *watch;
 static size_t n_watch;
 #define WATCH_BITS 4096
 static uint64_t watch_bits[WATCH_BITS / 64];
+static bool watch_first[256];	/* the first letters of the watched names */
 
 /* FNV-1a of the NUL-terminated string at S, at most MAX bytes long; sets
  * *len, or returns false when no NUL comes within MAX bytes. */
@@ -490,10 +491,14 @@ static bool watch_maybe(uint32_t h)
 
 void elfobj_watch_imports(const char *const *names, size_t n)
 {
+	if (n > ELFOBJ_MAX_WATCH)
+		abort();
 	watch = names;
 	n_watch = n;
 	memset(watch_bits, 0, sizeof(watch_bits));
+	memset(watch_first, 0, sizeof(watch_first));
 	for (size_t i = 0; i < n; i++) {
+		watch_first[(unsigned char)names[i][0]] = true;
 		uint32_t h;
 		size_t len;
 
@@ -507,9 +512,21 @@ static int cmp_name(const void *key, const void *elem)
 	return strcmp(key, *(const char *const *)elem);
 }
 
-static bool watched(const char *name)
+/* Keeps import NAME (LEN bytes, hash H) when it is watched, or when no
+ * watch list was given, and sets its bit in o->watched. */
+static void keep_import(struct elfobj *o, const char *name, size_t len, uint32_t h)
 {
-	return !watch || bsearch(name, watch, n_watch, sizeof(*watch), cmp_name);
+	const char *const *w;
+
+	if (!watch) {
+		strlist_addn(&o->imports, name, len);
+		return;
+	}
+	if (!watch_maybe(h) ||
+	    !(w = bsearch(name, watch, n_watch, sizeof(*watch), cmp_name)))
+		return;
+	strlist_addn(&o->imports, name, len);
+	o->watched[(size_t)(w - watch) / 64] |= 1ull << ((size_t)(w - watch) % 64);
 }
 
 /* The 32-bit word I of the block B read from the file, in its byte order. */
@@ -568,11 +585,17 @@ static uint64_t count_symbols(struct parse *p, const struct dyninfo *d)
 	return 0;
 }
 
-/* The undefined global symbols of DT_SYMTAB: what the object imports. */
+/* The undefined global symbols of DT_SYMTAB: what the object imports.  A
+ * program has hundreds (thousands for C++, mostly mangled "_Z" names): the
+ * symbols are read as libelf converted them, without a copy each, and a name
+ * is looked at further only when a watched name starts with its letter. */
 static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo *d)
 {
+	bool is64 = p->ident[EI_CLASS] == ELFCLASS64;
 	size_t entsz = gelf_fsize(p->elf, ELF_T_SYM, 1, EV_CURRENT);
 	uint64_t off, avail, n = count_symbols(p, d);
+	/* A table ending in NUL terminates every string it holds. */
+	bool terminated = p->strsz && p->strtab[p->strsz - 1] == '\0';
 	Elf_Data *data;
 
 	if (!d->symtab || !n || (d->syment && d->syment != entsz))
@@ -582,26 +605,36 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
 	if (n > avail / entsz)
 		return bad(p, "DT_SYMTAB larger than its segment");
 	data = chunk(p, off, n * entsz, ELF_T_SYM);
-	if (!data)
+	if (!data || data->d_size < n * (is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym)))
 		return bad(p, "unreadable DT_SYMTAB");
 	for (uint64_t i = 1; i < n; i++) {
-		GElf_Sym sym;
+		uint64_t st_name;
+		unsigned info, shndx, bind;
 		const char *name;
 		uint32_t h;
 		size_t len;
-		int bind;
 
-		if (!gelf_getsym(data, (int)i, &sym))
-			return bad(p, "unreadable dynamic symbol");
-		bind = GELF_ST_BIND(sym.st_info);
-		if (sym.st_shndx != SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK))
+		if (is64) {
+			const Elf64_Sym *sym = (const Elf64_Sym *)data->d_buf + i;
+
+			st_name = sym->st_name, info = sym->st_info, shndx = sym->st_shndx;
+		} else {
+			const Elf32_Sym *sym = (const Elf32_Sym *)data->d_buf + i;
+
+			st_name = sym->st_name, info = sym->st_info, shndx = sym->st_shndx;
+		}
+		bind = ELF64_ST_BIND(info);
+		if (shndx != SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK))
 			continue;
-		if (sym.st_name >= p->strsz ||
-		    !hash_name(p->strtab + sym.st_name, p->strsz - sym.st_name, &h, &len))
+		if (st_name >= p->strsz ||
+		    (!terminated && !memchr(p->strtab + st_name, '\0', p->strsz - st_name)))
 			return bad(p, "bad dynamic symbol name index");
-		name = p->strtab + sym.st_name;
-		if (len && (!watch || (watch_maybe(h) && watched(name))))
-			strlist_addn(&o->imports, name, len);
+		name = p->strtab + st_name;
+		if (!*name || (watch && !watch_first[(unsigned char)*name]))
+			continue;
+		if (!hash_name(name, p->strsz - st_name, &h, &len))
+			return bad(p, "bad dynamic symbol name index");
+		keep_import(o, name, len, h);
 	}
 	strlist_sort_uniq(&o->imports);
 	return 0;
@@ -626,14 +659,16 @@ static void read_static_functions(struct parse *p, struct elfobj *o)
 		for (size_t i = 1; data && i < n && i < 10 * MAX_DYN; i++) {
 			GElf_Sym sym;
 			const char *name;
+			uint32_t h;
+			size_t len;
 
 			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
 			    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
 			    GELF_ST_BIND(sym.st_info) == STB_LOCAL)
 				continue;
 			name = elf_strptr(p->elf, sh.sh_link, sym.st_name);
-			if (name && *name && watched(name))
-				strlist_add(&o->imports, name);
+			if (name && *name && hash_name(name, SIZE_MAX, &h, &len))
+				keep_import(o, name, len, h);
 		}
 		o->has_symtab = true;
 		strlist_sort_uniq(&o->imports);

@@ -106,20 +106,43 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The lists, and for each the bits of its names in elfobj.watched. */
+static const char *const *const watch_lists[] = {
+	cancel_syms, user_syms, host_syms, service_syms, protocol_syms,
+	tz_syms, iconv_syms, locale_syms, dlopen_syms,
+};
+#define N_LISTS (sizeof(watch_lists) / sizeof(watch_lists[0]))
+static uint64_t list_bits[N_LISTS][2];
+static bool watching;
+
 void needs_watch(void)
 {
-	static const char *const *const lists[] = {
-		cancel_syms, user_syms, host_syms, service_syms, protocol_syms,
-		tz_syms, iconv_syms, locale_syms, dlopen_syms,
-	};
-	static const char *all[128];
+	static const char *all[ELFOBJ_MAX_WATCH];
 	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
-		for (const char *const *s = lists[i]; *s && n < 128; s++)
+	for (size_t i = 0; i < N_LISTS; i++)
+		for (const char *const *s = watch_lists[i]; *s && n < ELFOBJ_MAX_WATCH; s++)
 			all[n++] = *s;
 	qsort(all, n, sizeof(*all), cmp_str);
+	for (size_t i = 0; i < N_LISTS; i++)
+		for (const char *const *s = watch_lists[i]; *s; s++)
+			for (size_t k = 0; k < n; k++)
+				if (!strcmp(all[k], *s))
+					list_bits[i][k / 64] |= 1ull << (k % 64);
 	elfobj_watch_imports(all, n);
+	watching = true;
+}
+
+/* Whether object E may import a name of SYMS: with needs_watch() in force,
+ * a test of its bits; otherwise, yes. */
+static bool may_import(const struct elfobj *e, const char *const *syms)
+{
+	if (!watching)
+		return true;
+	for (size_t i = 0; i < N_LISTS; i++)
+		if (watch_lists[i] == syms)
+			return (e->watched[0] & list_bits[i][0]) || (e->watched[1] & list_bits[i][1]);
+	return true;
 }
 
 struct ctx {
@@ -162,7 +185,7 @@ static const struct dso *importer(const struct program *p, const char *const *sy
 	for (size_t i = 0; i < p->n_dsos; i++) {
 		const struct dso *d = p->dsos[i];
 
-		if (!d->elf)
+		if (!d->elf || !may_import(d->elf, syms))
 			continue;
 		for (const char *const *s = syms; *s; s++)
 			if (elfobj_imports(d->elf, *s)) {
@@ -575,18 +598,11 @@ static int glibc_minor(const struct ctx *c)
 {
 	const struct elfobj *e = c->p->elf;
 	const char *interp;
-	struct ldso *l;
-	int minor;
 
 	if (c->p->ldso)
 		return c->p->ldso->glibc_minor;
 	interp = ldso_default_interp(e->e_machine, e->ei_class, e->e_flags);
-	if (!interp)
-		return 0;
-	l = ldso_load(c->w->root, interp, e, false);
-	minor = l->glibc_minor;
-	ldso_free(l);
-	return minor;
+	return interp ? walk_ldso(c->w, interp, e, false)->glibc_minor : 0;
 }
 
 /* R2: NSS, for dynamic glibc programs, static glibc programs (which carry

@@ -195,6 +195,12 @@ void strlist_addn(struct strlist *sl, const char *s, size_t len)
 	strlist_take(sl, xstrndup(s, len));
 }
 
+void strlist_add_all(struct strlist *sl, const struct strlist *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		strlist_add(sl, from->v[i]);
+}
+
 bool strlist_has(const struct strlist *sl, const char *s)
 {
 	for (size_t i = 0; i < sl->n; i++)
@@ -261,4 +267,59 @@ int read_file_fd(int fd, size_t max, char **ret_buf, size_t *ret_len)
 	*ret_len = sb.len;
 	*ret_buf = strbuf_detach(&sb);
 	return 0;
+}
+
+static size_t strmap_hash(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static struct strmap_entry *strmap_slot(const struct strmap *m, const char *key)
+{
+	for (size_t i = strmap_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1))
+		if (!m->v[i].key || !strcmp(m->v[i].key, key))
+			return &m->v[i];
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	return m->cap ? strmap_slot(m, key)->val : NULL;
+}
+
+void **strmap_put(struct strmap *m, const char *key)
+{
+	struct strmap_entry *e;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap big = { xcalloc(m->cap ? m->cap * 2 : 16, sizeof(*m->v)), m->n,
+				      m->cap ? m->cap * 2 : 16 };
+
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->v[i].key)
+				*strmap_slot(&big, m->v[i].key) = m->v[i];
+		free(m->v);
+		*m = big;
+	}
+	e = strmap_slot(m, key);
+	if (!e->key) {
+		e->key = xstrdup(key);
+		m->n++;
+	}
+	return &e->val;
+}
+
+void strmap_clear(struct strmap *m, void (*free_val)(void *))
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		free(m->v[i].key);
+		if (free_val && m->v[i].key)
+			free_val(m->v[i].val);
+	}
+	free(m->v);
+	m->v = NULL;
+	m->n = m->cap = 0;
 }

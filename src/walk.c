@@ -114,6 +114,7 @@ void walk_free(struct walk *w)
 		free(w->problems[i].msg);
 	}
 	free(w->problems);
+	search_memo_free(&w->lookups);
 	objcache_free(w->objs);
 	strlist_clear(&w->library_path);
 	strlist_clear(&w->memo);
@@ -132,9 +133,8 @@ static struct dso *add_dso(struct program *p, struct dso *d)
 	return d;
 }
 
-/* The loader facts, one set per (interpreter, machine, class) in the run. */
-static struct ldso *get_ldso(struct walk *w, const char *interp,
-			     const struct elfobj *e, bool musl)
+struct ldso *walk_ldso(struct walk *w, const char *interp, const struct elfobj *e,
+		       bool musl)
 {
 	struct ldso *l;
 
@@ -461,12 +461,6 @@ static char *closure_key(const struct program *p)
 	return strbuf_detach(&sb);
 }
 
-static void copy_strings(struct strlist *to, const struct strlist *from)
-{
-	for (size_t i = 0; i < from->n; i++)
-		strlist_add(to, from->v[i]);
-}
-
 static struct dso *map_dso(struct dso *const *map, const struct program *src,
 			   const struct dso *d)
 {
@@ -520,10 +514,10 @@ static bool reuse_closure(struct walk *w, struct program *p)
 			d->dev = s->dev;
 			d->ino = s->ino;
 			d->elf = s->elf;
-			copy_strings(&d->names, &s->names);
-			copy_strings(&d->hops, &s->hops);
-			copy_strings(&d->alts, &s->alts);
-			copy_strings(&d->notes, &s->notes);
+			strlist_add_all(&d->names, &s->names);
+			strlist_add_all(&d->hops, &s->hops);
+			strlist_add_all(&d->alts, &s->alts);
+			strlist_add_all(&d->notes, &s->notes);
 			d->origin = s->origin ? xstrdup(s->origin) : NULL;
 			d->how = s->how;
 			d->how_dir = s->how_dir ? xstrdup(s->how_dir) : NULL;
@@ -550,11 +544,11 @@ static bool reuse_closure(struct walk *w, struct program *p)
 	return true;
 }
 
-static struct search_ctx ctx_of(const struct walk *w, const struct program *p)
+static struct search_ctx ctx_of(struct walk *w, const struct program *p)
 {
 	struct search_ctx ctx = {
 		.root = w->root, .ldso = p->ldso, .library_path = &w->library_path,
-		.main = p->main, .objs = w->objs, .secure = p->secure,
+		.main = p->main, .objs = w->objs, .memo = &w->lookups, .secure = p->secure,
 	};
 
 	return ctx;
@@ -730,7 +724,7 @@ int walk_attach_loader(struct walk *w, struct program *p)
 	interp = ldso_default_interp(e->e_machine, e->ei_class, e->e_flags);
 	if (!interp)
 		return -1;
-	p->ldso = get_ldso(w, interp, e, false);
+	p->ldso = walk_ldso(w, interp, e, false);
 	p->n_done = p->n_dsos;
 	return add_interp(w, p, interp);
 }
@@ -804,7 +798,7 @@ int walk_add_as(struct walk *w, const char *file, const char *dest)
 	} else {
 		musl = ldso_is_musl(interp);
 	}
-	p->ldso = get_ldso(w, interp, m->elf, musl);
+	p->ldso = walk_ldso(w, interp, m->elf, musl);
 	if (add_interp(w, p, interp) < 0)
 		goto fail;
 	p->secure = st.st_mode & (S_ISUID | S_ISGID);
@@ -823,8 +817,28 @@ fail:
 	return -1;
 }
 
+/* Appends PATH (taken) to OUT unless SEEN has it: a large batch names the
+ * same libraries thousands of times. */
+static void add_path(struct strmap *seen, struct strlist *out, char *path)
+{
+	void **slot;
+
+	if (strmap_get(seen, path)) {
+		free(path);
+		return;
+	}
+	slot = strmap_put(seen, path);
+	*slot = slot;
+	strlist_take(out, path);
+}
+
 void walk_paths(const struct walk *w, struct strlist *out)
 {
+	struct strmap seen = STRMAP_INIT;
+	struct strlist hops = STRLIST_INIT;
+
+	for (size_t i = 0; i < out->n; i++)
+		*strmap_put(&seen, out->v[i]) = &seen;
 	for (size_t i = 0; i < w->n_progs; i++) {
 		const struct program *p = w->progs[i];
 
@@ -832,26 +846,33 @@ void walk_paths(const struct walk *w, struct strlist *out)
 			const struct walk_extra *x = &p->extras[j];
 			char *real = NULL;
 
-			if (x->data || x->tree)
-				strlist_add(out, x->path);
-			else if (root_resolve(w->root, x->path, NULL, &real, NULL, out) == 0)
-				strlist_take(out, real);
+			if (x->data || x->tree) {
+				add_path(&seen, out, xstrdup(x->path));
+				continue;
+			}
+			if (root_resolve(w->root, x->path, NULL, &real, NULL, &hops) == 0)
+				add_path(&seen, out, real);
+			for (size_t k = 0; k < hops.n; k++)
+				add_path(&seen, out, hops.v[k]);
+			hops.n = 0;
 		}
 		for (size_t j = 0; j < p->n_dsos; j++) {
 			const struct dso *d = p->dsos[j];
 
 			if (!d->real)
 				continue;
-			strlist_add(out, d->real);
+			add_path(&seen, out, xstrdup(d->real));
 			for (size_t k = 0; k < d->hops.n; k++)
-				strlist_add(out, d->hops.v[k]);
+				add_path(&seen, out, xstrdup(d->hops.v[k]));
 			for (size_t k = 0; k < d->alts.n; k++) {
 				char *real = NULL;
 
 				if (root_resolve(w->root, d->alts.v[k], NULL, &real, NULL, NULL) == 0)
-					strlist_take(out, real);
+					add_path(&seen, out, real);
 			}
 		}
 	}
+	strlist_clear(&hops);
+	strmap_clear(&seen, NULL);
 	strlist_sort_uniq(out);
 }

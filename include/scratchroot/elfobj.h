@@ -67,6 +67,8 @@ struct elfobj {
 	bool has_verdef;
 	struct strlist imports;	/* undefined dynamic symbols, sorted; for a static
 				 * program, the global functions of its .symtab */
+	uint64_t watched[2];	/* bit I: imports watched name I (the index in
+				 * elfobj_watch_imports()'s array) */
 	bool has_symtab;	/* static program: .symtab was read */
 	struct strlist dlopen_notes;	/* JSON payloads of FDO .note.dlopen notes */
 	bool is_go;		/* has a Go build ID note */
@@ -97,11 +99,13 @@ const char *elfobj_kind_name(enum elfobj_kind kind);
 const char *elfobj_machine_name(uint16_t e_machine);
 
 /*
- * Keeps only the imports named in NAMES (N names, sorted by strcmp; the array
- * must outlive every later parse) in the objects parsed from now on: reading
- * a program's whole symbol table as strings costs more than the rest of the
- * walk.  Without a call, every import is kept.
+ * Keeps only the imports named in NAMES (N names, sorted by strcmp, at most
+ * ELFOBJ_MAX_WATCH; the array must outlive every later parse) in the objects
+ * parsed from now on, each also as a bit of elfobj.watched: reading a
+ * program's whole symbol table as strings costs more than the rest of the
+ * walk.  Without a call, every import is kept (and no bit is set).
  */
+#define ELFOBJ_MAX_WATCH 128
 void elfobj_watch_imports(const char *const *names, size_t n);
 
 /* Whether the object imports (has an undefined dynamic symbol) SYM. */

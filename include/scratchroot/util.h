@@ -9,6 +9,10 @@
  * struct strlist is an ordered list of owned strings.  strlist_add() copies;
  * strlist_clear() frees every string and the array.
  *
+ * struct strmap maps owned string keys to caller-owned pointers (open
+ * addressing, FNV-1a): the per-run caches that programs share are looked up
+ * thousands of times in a large batch.
+ *
  * Allocation failure is not recoverable in a tool this size: the x*alloc
  * helpers abort with a message rather than make every caller check.
  */
@@ -64,9 +68,27 @@ void strlist_add(struct strlist *sl, const char *s);
 void strlist_addn(struct strlist *sl, const char *s, size_t len);
 /* Takes ownership of s. */
 void strlist_take(struct strlist *sl, char *s);
+/* Appends a copy of every string of FROM. */
+void strlist_add_all(struct strlist *sl, const struct strlist *from);
 bool strlist_has(const struct strlist *sl, const char *s);
 void strlist_sort_uniq(struct strlist *sl);
 void strlist_clear(struct strlist *sl);
+
+struct strmap {
+	struct strmap_entry {
+		char *key;
+		void *val;
+	} *v;
+	size_t n, cap;		/* cap: 0 or a power of two */
+};
+#define STRMAP_INIT { NULL, 0, 0 }
+
+/* The value stored under KEY, or NULL. */
+void *strmap_get(const struct strmap *m, const char *key);
+/* The value slot of KEY, the key copied in (value NULL) when new. */
+void **strmap_put(struct strmap *m, const char *key);
+/* Frees the keys and the table, each value through FREE_VAL when given. */
+void strmap_clear(struct strmap *m, void (*free_val)(void *));
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -57,6 +57,7 @@ struct walk {
 	char *cwd;		/* where relative inputs are looked up */
 	struct strlist library_path;	/* --library-path values */
 	struct objcache *objs;
+	struct strmap lookups;	/* search results shared by the programs */
 	struct ldso **ldsos;
 	size_t n_ldsos, a_ldsos;
 	struct program **progs;
@@ -105,6 +106,11 @@ void walk_extra_tree(struct program *p, const char *path, const char *why);
 /* Records a problem about PATH: an error (fails the job) or a WARNING. */
 void walk_problem(struct walk *w, bool warning, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* The loader facts for interpreter INTERP and E's machine and class, read
+ * once per run (the walk owns them). */
+struct ldso *walk_ldso(struct walk *w, const char *interp, const struct elfobj *e,
+		       bool musl);
 
 /* Gives a static program the default loader of its machine, so that what
  * its C library dlopens (NSS modules) can be loaded.  Returns 0 or -1. */
