@@ -561,6 +561,17 @@ out:
 	return ret;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define FREE_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FREE_AT_EXIT 1
+#endif
+#endif
+#ifndef FREE_AT_EXIT
+#define FREE_AT_EXIT 0
+#endif
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -630,6 +641,11 @@ int main(int argc, char **argv)
 		ret = EXIT_JOB;
 	}
 out:
+	/* The process ends here: handing back a large batch's memory piece by
+	 * piece costs a fifth of its run.  Builds under AddressSanitizer free
+	 * everything, so that a leak still shows. */
+	if (!FREE_AT_EXIT)
+		return ret;
 	walk_free(w);
 	root_free(root);
 	manifest_release(&m);
