@@ -450,6 +450,7 @@ static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *
 		r = parse_verdef(p, o, d, data, whole);
 		want *= 8;
 	} while (r == E_WINDOW);
+	strlist_sort_uniq(&o->verdef);
 	return r;
 }
 
@@ -936,20 +937,7 @@ const char *elfobj_machine_name(uint16_t m)
 
 bool elfobj_imports(const struct elfobj *o, const char *sym)
 {
-	size_t lo = 0, hi = o->imports.n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(o->imports.v[mid], sym);
-
-		if (!c)
-			return true;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return strlist_has_sorted(&o->imports, sym);
 }
 
 bool elfobj_is_script(const char *buf, size_t len, char **ret)

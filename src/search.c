@@ -418,16 +418,18 @@ static enum verdict probe_dir(const struct search_ctx *ctx, const char *dir,
 		for (size_t i = 0; i < l->hwcaps.n + l->legacy.n; i++) {
 			strbuf_reset(&sb);
 			if (i < l->hwcaps.n)
-				strbuf_addf(&sb, "%s/glibc-hwcaps/%s/%s", d, l->hwcaps.v[i], name);
+				strbuf_addstrs(&sb, d, "/glibc-hwcaps/", l->hwcaps.v[i], "/", name,
+					       NULL);
 			else
-				strbuf_addf(&sb, "%s/%s/%s", d, l->legacy.v[i - l->hwcaps.n], name);
+				strbuf_addstrs(&sb, d, "/", l->legacy.v[i - l->hwcaps.n], "/", name,
+					       NULL);
 			if (try_path(ctx, sb.buf, &c, h, err) == V_OK)
 				keep_alt(h, &c, sb.buf);
 			strbuf_reset(err);
 		}
 	}
 	strbuf_reset(&sb);
-	strbuf_addf(&sb, "%s/%s", d, name);
+	strbuf_addstrs(&sb, d, "/", name, NULL);
 	v = try_path(ctx, sb.buf, &c, h, err);
 	if (v == V_OK)
 		take(h, &c, sb.buf, how, owner, d, tmpl);
@@ -726,7 +728,10 @@ static char *memo_key(const struct search_ctx *ctx, const struct dso *loader,
 	for (const struct dso *o = loader; o; o = o->loader)
 		if (o->elf->rpath)
 			return NULL;
-	strbuf_addf(&sb, "%p %d %s", (const void *)ctx->ldso, nodeflib(loader), name);
+	/* The loaders of a run live as long as the memo: one per address. */
+	for (uintptr_t a = (uintptr_t)ctx->ldso; a; a >>= 4)
+		strbuf_addch(&sb, "0123456789abcdef"[a & 15]);
+	strbuf_addstrs(&sb, nodeflib(loader) ? " 1 " : " 0 ", name, NULL);
 	return strbuf_detach(&sb);
 }
 

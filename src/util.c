@@ -149,6 +149,17 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	sb->len += (size_t)n;
 }
 
+void strbuf_addstrs(struct strbuf *sb, ...)
+{
+	va_list ap;
+	const char *s;
+
+	va_start(ap, sb);
+	while ((s = va_arg(ap, const char *)))
+		strbuf_addstr(sb, s);
+	va_end(ap);
+}
+
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
@@ -212,6 +223,24 @@ bool strlist_has(const struct strlist *sl, const char *s)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bool strlist_has_sorted(const struct strlist *sl, const char *s)
+{
+	size_t lo = 0, hi = sl->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sl->v[mid], s);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 void strlist_sort_uniq(struct strlist *sl)

@@ -118,8 +118,7 @@ void walk_free(struct walk *w)
 	objcache_free(w->objs);
 	strlist_clear(&w->library_path);
 	strlist_clear(&w->memo);
-	strlist_clear(&w->closures);
-	free(w->closure_prog);
+	strmap_clear(&w->closures, NULL);
 	free(w->cwd);
 	free(w);
 }
@@ -423,7 +422,7 @@ static void check_versions(struct walk *w, struct program *p, size_t start, size
 			for (size_t k = 0; k < vn->versions.n; k++) {
 				const char *v = vn->versions.v[k];
 
-				if (strlist_has(&dep->elf->verdef, v))
+				if (strlist_has_sorted(&dep->elf->verdef, v))
 					continue;
 				problem(w, strlist_has(&vn->weak, v), dep->path,
 					"version '%s' not found (required by %s)", v, d->path);
@@ -445,19 +444,18 @@ static char *closure_key(const struct program *p)
 	const struct elfobj *e = p->main->elf;
 	struct strbuf sb = STRBUF_INIT;
 	bool dst = (e->rpath && strchr(e->rpath, '$')) || (e->runpath && strchr(e->runpath, '$'));
+	const struct strlist *lists[] = { &e->needed, &e->filter, &e->auxiliary };
+	static const char *const tags[] = { "N", "F", "A" };
 
 	for (size_t i = 0; i < e->needed.n; i++)
 		dst |= strchr(e->needed.v[i], '$') != NULL;
-	strbuf_addf(&sb, "%s\n%d%d\n%s\n%s\n%s\n%s\n", p->ldso->interp, p->secure,
-		    !!(e->flags_1 & DF_1_NODEFLIB), e->rpath ? e->rpath : "-",
-		    e->runpath ? e->runpath : "-", e->soname ? e->soname : "-",
-		    dst ? p->main->origin : "-");
-	for (size_t i = 0; i < e->needed.n; i++)
-		strbuf_addf(&sb, "N%s\n", e->needed.v[i]);
-	for (size_t i = 0; i < e->filter.n; i++)
-		strbuf_addf(&sb, "F%s\n", e->filter.v[i]);
-	for (size_t i = 0; i < e->auxiliary.n; i++)
-		strbuf_addf(&sb, "A%s\n", e->auxiliary.v[i]);
+	strbuf_addstrs(&sb, p->ldso->interp, p->secure ? "\n1" : "\n0",
+		       e->flags_1 & DF_1_NODEFLIB ? "1\n" : "0\n", e->rpath ? e->rpath : "-",
+		       "\n", e->runpath ? e->runpath : "-", "\n", e->soname ? e->soname : "-",
+		       "\n", dst ? p->main->origin : "-", "\n", NULL);
+	for (size_t l = 0; l < 3; l++)
+		for (size_t i = 0; i < lists[l]->n; i++)
+			strbuf_addstrs(&sb, tags[l], lists[l]->v[i], "\n", NULL);
 	return strbuf_detach(&sb);
 }
 
@@ -478,26 +476,15 @@ static struct dso *map_dso(struct dso *const *map, const struct program *src,
 static bool reuse_closure(struct walk *w, struct program *p)
 {
 	char *key = closure_key(p);
-	const struct program *src = NULL;
+	void **slot = strmap_put(&w->closures, key);
+	const struct program *src = *slot;
 	struct dso **map;
 
-	for (size_t i = 0; i < w->closures.n; i++)
-		if (!strcmp(w->closures.v[i], key)) {
-			src = w->progs[w->closure_prog[i]];
-			break;
-		}
-	if (!src || !src->ok || src->n_dsos < 2 || src->dsos[1] != src->interp) {
-		if (!src) {
-			strlist_take(&w->closures, key);
-			w->closure_prog = xgrow(w->closure_prog, &w->a_closure_prog,
-						w->closures.n, sizeof(*w->closure_prog));
-			w->closure_prog[w->closures.n - 1] = w->n_progs - 1;
-		} else {
-			free(key);
-		}
-		return false;
-	}
 	free(key);
+	if (!src)
+		*slot = p;
+	if (!src || !src->ok || src->n_dsos < 2 || src->dsos[1] != src->interp)
+		return false;
 	map = xcalloc(src->n_dsos, sizeof(*map));
 	map[0] = p->main;
 	map[1] = p->interp;

@@ -63,7 +63,7 @@ struct elfobj {
 	uint64_t flags, flags_1;	/* DT_FLAGS, DT_FLAGS_1 */
 	struct elfobj_verneed *verneed;
 	size_t n_verneed;
-	struct strlist verdef;	/* version names this file defines */
+	struct strlist verdef;	/* version names this file defines, sorted */
 	bool has_verdef;
 	struct strlist imports;	/* undefined dynamic symbols, sorted; for a static
 				 * program, the global functions of its .symtab */

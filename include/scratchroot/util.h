@@ -44,6 +44,9 @@ void strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
+/* Appends each string up to a NULL: a path or a key built in a hot loop,
+ * without a format to parse. */
+void strbuf_addstrs(struct strbuf *sb, ...) __attribute__((sentinel));
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
@@ -71,6 +74,8 @@ void strlist_take(struct strlist *sl, char *s);
 /* Appends a copy of every string of FROM. */
 void strlist_add_all(struct strlist *sl, const struct strlist *from);
 bool strlist_has(const struct strlist *sl, const char *s);
+/* The same for a list sorted by strcmp (strlist_sort_uniq), in log time. */
+bool strlist_has_sorted(const struct strlist *sl, const char *s);
 void strlist_sort_uniq(struct strlist *sl);
 void strlist_clear(struct strlist *sl);
 

@@ -68,9 +68,7 @@ struct walk {
 	bool lenient;		/* problems are warnings (ELF files of --add trees) */
 	struct strlist memo;	/* facts read from files, for needs.c: triples
 				 * of kind, real path, value */
-	struct strlist closures;	/* keys of closures already walked ... */
-	size_t *closure_prog;	/* ... and the program that holds each */
-	size_t a_closure_prog;
+	struct strmap closures;	/* closure key -> the program that holds it */
 };
 
 /* A new walk reading through root R (borrowed).  CWD is the absolute
