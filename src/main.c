@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "scratchroot/archive.h"
+#include "scratchroot/batch.h"
 #include "scratchroot/check.h"
 #include "scratchroot/image.h"
 #include "scratchroot/needs.h"
@@ -84,6 +85,9 @@ static const char usage_text[] =
 	"      --check[=ARGS]       after writing, run each program with ARGS (default\n"
 	"                           --version) in a chroot of DIR with /proc and /dev, as\n"
 	"                           a container runtime would (needs root)\n"
+	"  -j, --jobs=N             walk a large batch (128 inputs or more) on N threads\n"
+	"                           (default: one per core, at most 8); the result is\n"
+	"                           the same for every N\n"
 	"  -q, --quiet              no warnings and no summary\n"
 	"  -h, --help               print this help and exit\n"
 	"  -V, --version            print the version and exit\n"
@@ -115,6 +119,7 @@ struct opts {
 	struct needs_opts needs;
 	struct shrink_opts shrink;
 	bool force, quiet, check, why;
+	unsigned jobs;		/* 0: one per core */
 	time_t mtime;
 };
 
@@ -129,16 +134,30 @@ static char *split_dest(char *arg)
 	return colon + 1;
 }
 
+/* Each problem once, in the order first found: the same library can fail
+ * the same way for many programs of a batch. */
 static void print_walk_problems(const struct walk *w, bool quiet)
 {
+	struct strmap seen = STRMAP_INIT;
+	struct strbuf line = STRBUF_INIT;
+
 	for (size_t i = 0; i < w->n_problems; i++) {
 		const struct problem *p = &w->problems[i];
+		void **slot;
 
 		if (p->warning && quiet)
 			continue;
-		fprintf(stderr, "scratchroot: '%s': %s%s\n", p->path,
-			p->warning ? "warning: " : "", p->msg);
+		strbuf_reset(&line);
+		strbuf_addstrs(&line, "scratchroot: '", p->path, "': ",
+			       p->warning ? "warning: " : "", p->msg, "\n", NULL);
+		slot = strmap_put(&seen, line.buf);
+		if (*slot)
+			continue;
+		*slot = slot;
+		fputs(line.buf, stderr);
 	}
+	strbuf_release(&line);
+	strmap_clear(&seen, NULL);
 }
 
 static void print_lines(const struct strlist *l, const char *prefix)
@@ -193,6 +212,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "debug-dir", required_argument, NULL, 'D' },
 		{ "upx", optional_argument, NULL, 'U' },
 		{ "upx-libs", no_argument, NULL, 'u' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -202,7 +222,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 	o->image.base = true;
 	o->shrink.strip = STRIP_ALL;
-	while ((c = getopt_long(argc, argv, "tlo:L:a:fqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "tlo:L:a:fj:qhV", longopts, NULL)) != -1) {
 		enum mode m = MODE_NONE;
 
 		switch (c) {
@@ -279,6 +299,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->check = true;
 			o->check_args = optarg ? optarg : "--version";
 			break;
+		case 'j': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || n < 1 || n > BATCH_MAX_THREADS)
+				return usage_error("--jobs takes a number from 1 to 8");
+			o->jobs = (unsigned)n;
+			break;
+		}
 		case 'q':
 			o->quiet = true;
 			break;
@@ -561,6 +590,23 @@ out:
 	return ret;
 }
 
+/* Walks the inputs (FILE, or FILE:DEST with -o), in parts on several
+ * threads when there are many (batch.h). */
+static void walk_inputs(const struct opts *o, struct walk *w, char **args, size_t n)
+{
+	char **files = xcalloc(n + 1, sizeof(*files)), **dests = xcalloc(n + 1, sizeof(*dests));
+
+	for (size_t i = 0; i < n; i++) {
+		files[i] = xstrdup(args[i]);
+		dests[i] = o->mode == MODE_OUTPUT ? split_dest(files[i]) : NULL;
+	}
+	batch_walk(w, o->sysroot ? o->sysroot : "/", files, dests, n, o->jobs);
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	free(dests);
+}
+
 #if defined(__SANITIZE_ADDRESS__)
 #define FREE_AT_EXIT 1
 #elif defined(__has_feature)
@@ -602,12 +648,7 @@ int main(int argc, char **argv)
 	w = walk_new(root, cwd);
 	for (size_t i = 0; i < o.libpath.n; i++)
 		strlist_add(&w->library_path, o.libpath.v[i]);
-	for (int i = optind; i < argc && !sr_interrupted; i++) {
-		char *arg = xstrdup(argv[i]), *dest = o.mode == MODE_OUTPUT ? split_dest(arg) : NULL;
-
-		walk_add_as(w, arg, dest);
-		free(arg);
-	}
+	walk_inputs(&o, w, argv + optind, (size_t)(argc - optind));
 	if (sr_interrupted) {
 		fputs("scratchroot: interrupted\n", stderr);
 		ret = EXIT_JOB;
@@ -616,7 +657,9 @@ int main(int argc, char **argv)
 	if (o.mode == MODE_OUTPUT && add_trees(&o, &m, root, w, &ip) < 0)
 		ret = EXIT_JOB;
 	for (size_t i = 0; i < w->n_progs; i++)
-		if (w->progs[i]->ok && needs_apply(w, w->progs[i], &o.needs, &notes) < 0)
+		/* --list is for scripts and prints no notes: none are made. */
+		if (w->progs[i]->ok &&
+		    needs_apply(w, w->progs[i], &o.needs, o.mode == MODE_LIST ? NULL : &notes) < 0)
 			ret = EXIT_JOB;
 	if (o.mode == MODE_TREE)
 		tree_view(&o, &m, root, w, &ip, &notes);

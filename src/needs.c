@@ -165,7 +165,9 @@ static void note(struct ctx *c, const char *fmt, ...)
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
-	strbuf_addf(&sb, "%s\t", c->p->path);
+	if (!c->notes)
+		return;
+	strbuf_addstrs(&sb, c->p->path, "\t", NULL);
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
@@ -1118,37 +1120,62 @@ static void bundle_dlopen_notes(struct ctx *c)
 	}
 }
 
+struct needs_facts {
+	bool is_go, static_nss;
+	struct gofacts go;
+};
+
+static void facts_free(struct needs_facts *f)
+{
+	if (f)
+		needs_go_facts_release(&f->go);
+	free(f);
+}
+
+void needs_prepare(struct walk *w, struct program *p)
+{
+	struct needs_facts *f;
+	size_t len = 0;
+	char *buf;
+
+	if (p->facts || !p->elf)
+		return;
+	f = p->facts = xcalloc(1, sizeof(*f));
+	p->facts_free = facts_free;
+	f->go.cgo = -1;
+	/* Only Go programs (they carry a Go build-ID note) and static ones
+	 * are searched through; the rest is told by their imports. */
+	buf = p->elf->is_go || !p->ldso ? object_bytes(w, p->main, &len) : NULL;
+	if (buf) {
+		f->is_go = needs_go_facts(buf, len, &f->go) == 0;
+		object_unmap(buf, len);
+	}
+	/* glibc's NSS code names its configuration file in .rodata. */
+	buf = !p->ldso && !f->is_go ? object_rodata(w, p->main, &len) : NULL;
+	f->static_nss = buf && memmem(buf, len, "/etc/nsswitch.conf", 19);
+	free(buf);
+}
+
 int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
 		struct strlist *notes)
 {
-	struct ctx c = { .w = w, .p = p, .o = o, .notes = notes, .first_note = notes->n };
-	struct gofacts go = { 0 };
-	bool is_go = false, static_nss = false;
+	struct ctx c = { .w = w, .p = p, .o = o, .notes = notes,
+			 .first_note = notes ? notes->n : 0 };
+	const struct gofacts *go;
+	bool static_nss;
 	const struct dso *by, *dlo;
 	unsigned dbs;
-	size_t len = 0;
-	char *buf;
 
 	if (!p->elf)
 		return 0;
 	c.stripped_static = !p->ldso && !p->elf->has_symtab;
 	c.musl = p->ldso && p->ldso->flavour == LIBC_MUSL;
 	c.glibc = p->ldso && !c.musl;
-	/* Only Go programs (they carry a Go build-ID note) and static ones
-	 * are searched through; the rest is told by their imports. */
-	buf = p->elf->is_go || !p->ldso ? object_bytes(w, p->main, &len) : NULL;
-	if (buf) {
-		is_go = needs_go_facts(buf, len, &go) == 0;
-		object_unmap(buf, len);
-	}
-	/* glibc's NSS code names its configuration file in .rodata. */
-	buf = !p->ldso && !is_go ? object_rodata(w, p->main, &len) : NULL;
-	if (buf && memmem(buf, len, "/etc/nsswitch.conf", 19)) {
-		static_nss = true;
-		c.glibc = true;
-	}
-	free(buf);
-	if (is_go && go.user)
+	needs_prepare(w, p);
+	go = p->facts->is_go ? &p->facts->go : NULL;
+	static_nss = p->facts->static_nss;
+	c.glibc |= static_nss;
+	if (go && go->user)
 		note(&c, "Go's os/user reads /etc/passwd and /etc/group (the base files)");
 	dbs = nss_databases(p, &by);
 	/* A stripped static glibc program with NSS: which lookups it makes
@@ -1156,10 +1183,10 @@ int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
 	if (static_nss && c.stripped_static)
 		dbs = DB_USERS | DB_HOSTS | DB_SERVICES | DB_PROTOCOLS;
 	bundle_libgcc_s(&c);
-	bundle_nss(&c, dbs, by, static_nss, is_go ? &go : NULL);
+	bundle_nss(&c, dbs, by, static_nss, go);
 	bundle_netbase(&c, dbs);
-	bundle_certs(&c, is_go ? &go : NULL);
-	bundle_tzdata(&c, is_go ? &go : NULL);
+	bundle_certs(&c, go);
+	bundle_tzdata(&c, go);
 	bundle_gconv(&c);
 	bundle_locale(&c);
 	bundle_dlopen_notes(&c);
@@ -1168,6 +1195,5 @@ int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
 	    !dlo->elf->dlopen_notes.n)
 		note(&c, "%s calls dlopen: plugins it loads are not known; add them with --add",
 		     dlo->path);
-	needs_go_facts_release(&go);
 	return c.ret;
 }

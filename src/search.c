@@ -4,6 +4,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ struct objent {
 struct objcache {
 	struct objent *v;
 	size_t n, cap;		/* open addressing, cap a power of two */
+	pthread_mutex_t lock;	/* the walks of a batch share one (batch.h) */
 };
 
 struct objcache *objcache_new(void)
@@ -32,6 +34,7 @@ struct objcache *objcache_new(void)
 
 	oc->cap = 256;
 	oc->v = xcalloc(oc->cap, sizeof(*oc->v));
+	pthread_mutex_init(&oc->lock, NULL);
 	return oc;
 }
 
@@ -44,6 +47,7 @@ void objcache_free(struct objcache *oc)
 		free(oc->v[i].err);
 	}
 	free(oc->v);
+	pthread_mutex_destroy(&oc->lock);
 	free(oc);
 }
 
@@ -64,7 +68,7 @@ static size_t slot(const struct objcache *oc, dev_t dev, ino_t ino)
 
 static void grow(struct objcache *oc)
 {
-	struct objcache big = { xcalloc(oc->cap * 2, sizeof(*oc->v)), 0, oc->cap * 2 };
+	struct objcache big = { .v = xcalloc(oc->cap * 2, sizeof(*oc->v)), .cap = oc->cap * 2 };
 
 	for (size_t i = 0; i < oc->cap; i++)
 		if (oc->v[i].ino)
@@ -78,31 +82,46 @@ int objcache_get(struct objcache *oc, const struct root *r, const char *real,
 		 const struct stat *st, struct elfobj **ret, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
-	struct objent *e;
+	struct objent *e, got = { 0 };
 	int fd;
 
+	pthread_mutex_lock(&oc->lock);
 	e = &oc->v[slot(oc, st->st_dev, st->st_ino)];
-	if (!e->ino) {
-		e->dev = st->st_dev;
-		e->ino = st->st_ino ? st->st_ino : 1;
+	got = *e;
+	pthread_mutex_unlock(&oc->lock);
+	if (!got.ino) {
+		/* Parsed outside the lock; when another thread was quicker
+		 * with the same file, its result is kept. */
 		fd = root_open_file(r, real);
 		if (fd < 0) {
-			e->ret = seterr(&why, fd, "%s", strerror(-fd));
+			got.ret = seterr(&why, fd, "%s", strerror(-fd));
 		} else {
-			e->ret = elfobj_parse_fd(fd, &e->elf, &why);
+			got.ret = elfobj_parse_fd(fd, &got.elf, &why);
 			close(fd);
 		}
-		if (e->ret < 0)
-			e->err = strbuf_detach(&why);
-		strbuf_release(&why);
-		if (++oc->n * 2 > oc->cap) {
-			grow(oc);
-			e = &oc->v[slot(oc, st->st_dev, st->st_ino)];
+		pthread_mutex_lock(&oc->lock);
+		e = &oc->v[slot(oc, st->st_dev, st->st_ino)];
+		if (e->ino) {
+			elfobj_free(got.elf);
+		} else {
+			e->dev = st->st_dev;
+			e->ino = st->st_ino ? st->st_ino : 1;
+			e->elf = got.elf;
+			e->ret = got.ret;
+			if (got.ret < 0)
+				e->err = strbuf_detach(&why);
+			if (++oc->n * 2 > oc->cap) {
+				grow(oc);
+				e = &oc->v[slot(oc, st->st_dev, st->st_ino)];
+			}
 		}
+		got = *e;
+		pthread_mutex_unlock(&oc->lock);
+		strbuf_release(&why);
 	}
-	if (e->ret < 0)
-		return seterr(err, e->ret, "%s", e->err);
-	*ret = e->elf;
+	if (got.ret < 0)
+		return seterr(err, got.ret, "%s", got.err);
+	*ret = got.elf;
 	return 0;
 }
 

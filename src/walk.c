@@ -96,6 +96,8 @@ static void program_free(struct program *p)
 		free(p->extras[i].data);
 	}
 	free(p->extras);
+	if (p->facts_free)
+		p->facts_free(p->facts);
 	free(p);
 }
 
@@ -115,12 +117,84 @@ void walk_free(struct walk *w)
 	}
 	free(w->problems);
 	search_memo_free(&w->lookups);
-	objcache_free(w->objs);
+	if (!w->objs_borrowed)
+		objcache_free(w->objs);
 	strlist_clear(&w->library_path);
 	strlist_clear(&w->memo);
 	strmap_clear(&w->closures, NULL);
 	free(w->cwd);
 	free(w);
+}
+
+struct walk *walk_new_sibling(const struct walk *w, const struct root *r)
+{
+	struct walk *s = walk_new(r, w->cwd);
+
+	objcache_free(s->objs);
+	s->objs = w->objs;
+	s->objs_borrowed = true;
+	strlist_add_all(&s->library_path, &w->library_path);
+	s->lenient = w->lenient;
+	return s;
+}
+
+/* Moves problem P (emptied) to INTO. */
+static void take_problem(struct walk *into, struct problem *p)
+{
+	if (!p->path)
+		return;
+	into->problems = xgrow(into->problems, &into->a_problems, into->n_problems + 1,
+			       sizeof(*into->problems));
+	into->problems[into->n_problems++] = *p;
+	if (!p->warning)
+		into->n_errors++;
+	p->path = p->msg = NULL;
+}
+
+void walk_merge(struct walk *into, struct walk **parts, size_t n)
+{
+	size_t *next = xcalloc(n + 1, sizeof(*next));
+
+	for (;;) {
+		struct walk *from = NULL;
+		struct program *p;
+		size_t k = 0, first, last;
+
+		for (size_t i = 0; i < n; i++)
+			if (next[i] < parts[i]->n_progs &&
+			    (!from || parts[i]->progs[next[i]]->seq < from->progs[next[k]]->seq))
+				from = parts[i], k = i;
+		if (!from)
+			break;
+		p = from->progs[next[k]++];
+		first = p->problems_from;
+		last = p->problems_to;
+		p->problems_from = into->n_problems;
+		for (size_t i = first; i < last && i < from->n_problems; i++)
+			take_problem(into, &from->problems[i]);
+		p->problems_to = into->n_problems;
+		into->progs = xgrow(into->progs, &into->a_progs, into->n_progs + 1,
+				    sizeof(*into->progs));
+		into->progs[into->n_progs++] = p;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct walk *from = parts[i];
+
+		from->n_progs = 0;
+		/* Problems outside any program's walk (none today) come after
+		 * the programs'. */
+		for (size_t j = 0; j < from->n_problems; j++)
+			take_problem(into, &from->problems[j]);
+		from->n_problems = 0;
+		for (size_t j = 0; j < from->n_ldsos; j++) {
+			into->ldsos = xgrow(into->ldsos, &into->a_ldsos, into->n_ldsos + 1,
+					    sizeof(*into->ldsos));
+			into->ldsos[into->n_ldsos++] = from->ldsos[j];
+		}
+		from->n_ldsos = 0;
+		walk_free(from);
+	}
+	free(next);
 }
 
 static struct dso *add_dso(struct program *p, struct dso *d)
@@ -733,6 +807,7 @@ int walk_add_as(struct walk *w, const char *file, const char *dest)
 	int r;
 
 	p->dest = dest ? xstrdup(dest) : NULL;
+	p->problems_from = w->n_problems;
 	m->is_main = true;
 	m->how = HOW_INPUT;
 	m->path = xstrdup(p->path);
@@ -794,29 +869,29 @@ int walk_add_as(struct walk *w, const char *file, const char *dest)
 	if (!p->ok)
 		goto fail;
 out:
+	p->problems_to = w->n_problems;
 	free(musl_interp);
 	strbuf_release(&err);
 	return 0;
 fail:
 	p->ok = false;
+	p->problems_to = w->n_problems;
 	free(musl_interp);
 	strbuf_release(&err);
 	return -1;
 }
 
-/* Appends PATH (taken) to OUT unless SEEN has it: a large batch names the
+/* Appends a copy of PATH to OUT unless SEEN has it: a large batch names the
  * same libraries thousands of times. */
-static void add_path(struct strmap *seen, struct strlist *out, char *path)
+static void add_path(struct strmap *seen, struct strlist *out, const char *path)
 {
 	void **slot;
 
-	if (strmap_get(seen, path)) {
-		free(path);
+	if (strmap_get(seen, path))
 		return;
-	}
 	slot = strmap_put(seen, path);
 	*slot = slot;
-	strlist_take(out, path);
+	strlist_add(out, path);
 }
 
 void walk_paths(const struct walk *w, struct strlist *out)
@@ -834,28 +909,30 @@ void walk_paths(const struct walk *w, struct strlist *out)
 			char *real = NULL;
 
 			if (x->data || x->tree) {
-				add_path(&seen, out, xstrdup(x->path));
+				add_path(&seen, out, x->path);
 				continue;
 			}
 			if (root_resolve(w->root, x->path, NULL, &real, NULL, &hops) == 0)
 				add_path(&seen, out, real);
+			free(real);
 			for (size_t k = 0; k < hops.n; k++)
 				add_path(&seen, out, hops.v[k]);
-			hops.n = 0;
+			strlist_clear(&hops);
 		}
 		for (size_t j = 0; j < p->n_dsos; j++) {
 			const struct dso *d = p->dsos[j];
 
 			if (!d->real)
 				continue;
-			add_path(&seen, out, xstrdup(d->real));
+			add_path(&seen, out, d->real);
 			for (size_t k = 0; k < d->hops.n; k++)
-				add_path(&seen, out, xstrdup(d->hops.v[k]));
+				add_path(&seen, out, d->hops.v[k]);
 			for (size_t k = 0; k < d->alts.n; k++) {
 				char *real = NULL;
 
 				if (root_resolve(w->root, d->alts.v[k], NULL, &real, NULL, NULL) == 0)
 					add_path(&seen, out, real);
+				free(real);
 			}
 		}
 	}

@@ -61,9 +61,18 @@ int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
 void needs_opts_release(struct needs_opts *o);
 
 /*
+ * Reads what the rules need from program P's own file (a Go program's
+ * packages, a static program's NSS code) and keeps it with P.  It depends
+ * on the file alone, so the threads of a batch do it for their programs;
+ * needs_apply() does it for a program that has not had it.
+ */
+void needs_prepare(struct walk *w, struct program *p);
+
+/*
  * Adds what program P needs at run time to the walk.  Returns 0, or -1 when
  * a problem that fails the job was recorded.  Notes for the summary (an
- * option to consider) go to NOTES as "PATH\tmessage".
+ * option to consider) go to NOTES as "PATH\tmessage" (NOTES NULL: none
+ * wanted).
  */
 int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
 		struct strlist *notes);

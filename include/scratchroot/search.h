@@ -8,7 +8,8 @@
  * first.  The walk owns every struct dso; search only reads them.
  *
  * struct objcache keeps one parsed struct elfobj per (st_dev, st_ino), so a
- * library that many programs load is read once per run.
+ * library that many programs load is read once per run; the threads of a
+ * batch share one (it locks; a struct elfobj never changes once parsed).
  */
 #ifndef SCRATCHROOT_SEARCH_H
 #define SCRATCHROOT_SEARCH_H

@@ -36,6 +36,8 @@ struct walk_extra {
 	bool tree;		/* a whole directory tree of the root */
 };
 
+struct needs_facts;
+
 struct program {
 	char *arg;		/* as given on the command line */
 	char *path;		/* absolute path inside the root */
@@ -50,6 +52,10 @@ struct program {
 	size_t n_extras, a_extras;
 	bool secure;		/* set-id: the loader runs in secure mode */
 	size_t n_done;		/* objects whose DT_NEEDED are loaded */
+	size_t seq;		/* its place among the inputs (batch.h) */
+	size_t problems_from, problems_to;	/* its problems in its walk */
+	struct needs_facts *facts;	/* what needs_prepare() read of the file */
+	void (*facts_free)(struct needs_facts *);
 };
 
 struct walk {
@@ -57,6 +63,7 @@ struct walk {
 	char *cwd;		/* where relative inputs are looked up */
 	struct strlist library_path;	/* --library-path values */
 	struct objcache *objs;
+	bool objs_borrowed;	/* OBJS is another walk's (walk_new_sibling) */
 	struct strmap lookups;	/* search results shared by the programs */
 	struct ldso **ldsos;
 	size_t n_ldsos, a_ldsos;
@@ -75,6 +82,21 @@ struct walk {
  * directory relative inputs are taken from ("/" inside a sysroot). */
 struct walk *walk_new(const struct root *r, const char *cwd);
 void walk_free(struct walk *w);
+
+/* A walk like W (same working directory, library path and leniency)
+ * reading through root R, which shares W's parsed objects: a part of a
+ * batch, merged back with walk_merge() before W is freed. */
+struct walk *walk_new_sibling(const struct walk *w, const struct root *r);
+
+/*
+ * Moves the programs of the walks PARTS[0..N) into INTO, after what INTO
+ * has, in the order of their seq, each with the problems recorded while it
+ * was walked (a part records a problem of a library it meets again: print
+ * each once),
+ * and frees the parts, siblings of INTO (walk_new_sibling): a batch walked
+ * in parts on several threads comes out as one walk of it would have.
+ */
+void walk_merge(struct walk *into, struct walk **parts, size_t n);
 
 /* Adds one input and walks its closure.  Returns 0, or -1 when a problem
  * that fails the job was recorded. */
