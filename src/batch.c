@@ -14,6 +14,8 @@
 struct batch {
 	char *const *files, *const *dests;
 	size_t n;
+	const struct needs_opts *needs;	/* needs_apply() on the threads, or NULL */
+	bool notes;
 	atomic_size_t next;	/* the next input not yet taken */
 };
 
@@ -40,11 +42,21 @@ static void *walk_part(void *arg)
 		     i < end && !sr_interrupted; i++) {
 			struct program *p;
 
-			walk_add_as(pt->w, b->files[i], b->dests ? b->dests[i] : NULL);
-			p = pt->w->progs[pt->w->n_progs - 1];
+			struct walk *w = pt->w;
+
+			walk_add_as(w, b->files[i], b->dests ? b->dests[i] : NULL);
+			p = w->progs[w->n_progs - 1];
 			p->seq = i;
-			if (p->ok)
-				needs_prepare(pt->w, p);
+			if (!p->ok)
+				continue;
+			needs_prepare(w, p);
+			if (!b->needs)
+				continue;
+			p->needs_from = w->n_problems;
+			p->notes_from = w->notes.n;
+			needs_apply(w, p, b->needs, b->notes ? &w->notes : NULL);
+			p->needs_to = w->n_problems;
+			p->notes_to = w->notes.n;
 		}
 	}
 	return NULL;
@@ -71,21 +83,17 @@ static struct walk *sibling(const struct walk *w, const char *rootdir, struct ro
 }
 
 void batch_walk(struct walk *w, const char *rootdir, char *const *files,
-		char *const *dests, size_t n, unsigned jobs)
+		char *const *dests, size_t n, unsigned jobs,
+		const struct needs_opts *needs, bool notes)
 {
-	struct batch b = { .files = files, .dests = dests, .n = n };
+	struct batch b = { .files = files, .dests = dests, .n = n, .needs = needs,
+			   .notes = notes };
 	struct part parts[BATCH_MAX_THREADS] = { 0 };
 	struct walk *walks[BATCH_MAX_THREADS];
 	size_t t = threads_for(n, jobs), n_walks = 0;
 	sigset_t all, old;
 
 	atomic_init(&b.next, 0);
-	if (t == 1) {
-		/* One part: walked straight into W, in order. */
-		parts[0] = (struct part){ .b = &b, .w = w };
-		walk_part(&parts[0]);
-		return;
-	}
 	/* Signals stay the calling thread's: the others start with all
 	 * blocked and see sr_interrupted between inputs. */
 	sigfillset(&all);
@@ -97,8 +105,8 @@ void batch_walk(struct walk *w, const char *rootdir, char *const *files,
 				   !pthread_create(&parts[k].thread, NULL, walk_part, &parts[k]);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	/* The calling thread walks too, into a part of its own, so that all
-	 * parts merge into W in the inputs' order. */
+	/* The calling thread walks too, into a part of its own: every part,
+	 * one or several, is merged into W the same way. */
 	parts[0].b = &b;
 	parts[0].w = walk_new_sibling(w, w->root);
 	walk_part(&parts[0]);

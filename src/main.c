@@ -600,7 +600,10 @@ static void walk_inputs(const struct opts *o, struct walk *w, char **args, size_
 		files[i] = xstrdup(args[i]);
 		dests[i] = o->mode == MODE_OUTPUT ? split_dest(files[i]) : NULL;
 	}
-	batch_walk(w, o->sysroot ? o->sysroot : "/", files, dests, n, o->jobs);
+	/* The run-time rules go with the walk unless --add trees are walked
+	 * between them (their problems come before those of the rules). */
+	batch_walk(w, o->sysroot ? o->sysroot : "/", files, dests, n, o->jobs,
+		   o->mode == MODE_OUTPUT && o->adds.n ? NULL : &o->needs, o->mode != MODE_LIST);
 	for (size_t i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
@@ -649,6 +652,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < o.libpath.n; i++)
 		strlist_add(&w->library_path, o.libpath.v[i]);
 	walk_inputs(&o, w, argv + optind, (size_t)(argc - optind));
+	strlist_add_all(&notes, &w->notes);
 	if (sr_interrupted) {
 		fputs("scratchroot: interrupted\n", stderr);
 		ret = EXIT_JOB;

@@ -1166,8 +1166,9 @@ int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
 	const struct dso *by, *dlo;
 	unsigned dbs;
 
-	if (!p->elf)
+	if (!p->elf || p->needs_done)
 		return 0;
+	p->needs_done = true;
 	c.stripped_static = !p->ldso && !p->elf->has_symtab;
 	c.musl = p->ldso && p->ldso->flavour == LIBC_MUSL;
 	c.glibc = p->ldso && !c.musl;

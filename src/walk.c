@@ -122,6 +122,7 @@ void walk_free(struct walk *w)
 	strlist_clear(&w->library_path);
 	strlist_clear(&w->memo);
 	strmap_clear(&w->closures, NULL);
+	strlist_clear(&w->notes);
 	free(w->cwd);
 	free(w);
 }
@@ -151,14 +152,28 @@ static void take_problem(struct walk *into, struct problem *p)
 	p->path = p->msg = NULL;
 }
 
+/* Moves FROM's problems [*LO, *HI) to INTO; the range becomes INTO's. */
+static void take_problems(struct walk *into, struct walk *from, size_t *lo, size_t *hi)
+{
+	size_t first = *lo;
+
+	*lo = into->n_problems;
+	for (size_t i = first; i < *hi && i < from->n_problems; i++)
+		take_problem(into, &from->problems[i]);
+	*hi = into->n_problems;
+}
+
 void walk_merge(struct walk *into, struct walk **parts, size_t n)
 {
-	size_t *next = xcalloc(n + 1, sizeof(*next));
+	size_t *next = xcalloc(n + 1, sizeof(*next)), base = into->n_progs, total = 0;
+	struct walk **owner;
 
+	for (size_t i = 0; i < n; i++)
+		total += parts[i]->n_progs;
+	owner = xcalloc(total + 1, sizeof(*owner));
 	for (;;) {
 		struct walk *from = NULL;
-		struct program *p;
-		size_t k = 0, first, last;
+		size_t k = 0;
 
 		for (size_t i = 0; i < n; i++)
 			if (next[i] < parts[i]->n_progs &&
@@ -166,26 +181,43 @@ void walk_merge(struct walk *into, struct walk **parts, size_t n)
 				from = parts[i], k = i;
 		if (!from)
 			break;
-		p = from->progs[next[k]++];
-		first = p->problems_from;
-		last = p->problems_to;
-		p->problems_from = into->n_problems;
-		for (size_t i = first; i < last && i < from->n_problems; i++)
-			take_problem(into, &from->problems[i]);
-		p->problems_to = into->n_problems;
+		owner[into->n_progs - base] = from;
 		into->progs = xgrow(into->progs, &into->a_progs, into->n_progs + 1,
 				    sizeof(*into->progs));
-		into->progs[into->n_progs++] = p;
+		into->progs[into->n_progs++] = from->progs[next[k]++];
+	}
+	for (size_t j = base; j < into->n_progs; j++) {
+		struct program *p = into->progs[j];
+
+		take_problems(into, owner[j - base], &p->problems_from, &p->problems_to);
+	}
+	for (size_t j = base; j < into->n_progs; j++) {
+		struct program *p = into->progs[j];
+		struct walk *from = owner[j - base];
+		size_t first = p->notes_from;
+
+		take_problems(into, from, &p->needs_from, &p->needs_to);
+		p->notes_from = into->notes.n;
+		for (size_t i = first; i < p->notes_to && i < from->notes.n; i++) {
+			strlist_take(&into->notes, from->notes.v[i]);
+			from->notes.v[i] = NULL;
+		}
+		p->notes_to = into->notes.n;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct walk *from = parts[i];
 
 		from->n_progs = 0;
-		/* Problems outside any program's walk (none today) come after
-		 * the programs'. */
+		/* Problems and notes outside any program's (none today) come
+		 * after the programs'. */
 		for (size_t j = 0; j < from->n_problems; j++)
 			take_problem(into, &from->problems[j]);
 		from->n_problems = 0;
+		for (size_t j = 0; j < from->notes.n; j++)
+			if (from->notes.v[j]) {
+				strlist_take(&into->notes, from->notes.v[j]);
+				from->notes.v[j] = NULL;
+			}
 		for (size_t j = 0; j < from->n_ldsos; j++) {
 			into->ldsos = xgrow(into->ldsos, &into->a_ldsos, into->n_ldsos + 1,
 					    sizeof(*into->ldsos));
@@ -194,6 +226,7 @@ void walk_merge(struct walk *into, struct walk **parts, size_t n)
 		from->n_ldsos = 0;
 		walk_free(from);
 	}
+	free(owner);
 	free(next);
 }
 
@@ -538,7 +571,7 @@ static struct dso *map_dso(struct dso *const *map, const struct program *src,
 {
 	if (!d)
 		return NULL;
-	for (size_t i = 0; i < src->n_dsos; i++)
+	for (size_t i = 0; i < src->closure_dsos; i++)
 		if (src->dsos[i] == d)
 			return map[i];
 	return NULL;
@@ -557,14 +590,15 @@ static bool reuse_closure(struct walk *w, struct program *p)
 	free(key);
 	if (!src)
 		*slot = p;
-	if (!src || !src->ok || src->n_dsos < 2 || src->dsos[1] != src->interp)
+	if (!src || !src->ok || src->closure_dsos < 2 || src->dsos[1] != src->interp)
 		return false;
-	map = xcalloc(src->n_dsos, sizeof(*map));
+	/* The closure only: what needs_apply() added to SRC since is SRC's. */
+	map = xcalloc(src->closure_dsos, sizeof(*map));
 	map[0] = p->main;
 	map[1] = p->interp;
-	for (size_t i = 2; i < src->n_dsos; i++)
+	for (size_t i = 2; i < src->closure_dsos; i++)
 		map[i] = add_dso(p, xcalloc(1, sizeof(struct dso)));
-	for (size_t i = 0; i < src->n_dsos; i++) {
+	for (size_t i = 0; i < src->closure_dsos; i++) {
 		const struct dso *s = src->dsos[i];
 		struct dso *d = map[i];
 		size_t n = s->elf ? s->elf->needed.n : 0;
@@ -594,10 +628,11 @@ static bool reuse_closure(struct walk *w, struct program *p)
 				d->deps[k] = map_dso(map, src, s->deps[k]);
 		}
 	}
-	for (size_t i = 0; i < src->n_extras; i++)
+	for (size_t i = 0; i < src->closure_extras; i++)
 		walk_extra(p, src->extras[i].path, src->extras[i].why, src->extras[i].data,
 			   src->extras[i].len);
 	free(map);
+	p->closure_src = src;
 	p->n_done = p->n_dsos;
 	/* What differs: the program's own symbol versions. */
 	if (p->ldso->flavour == LIBC_GLIBC)
@@ -869,12 +904,16 @@ int walk_add_as(struct walk *w, const char *file, const char *dest)
 	if (!p->ok)
 		goto fail;
 out:
+	p->closure_dsos = p->n_dsos;
+	p->closure_extras = p->n_extras;
 	p->problems_to = w->n_problems;
 	free(musl_interp);
 	strbuf_release(&err);
 	return 0;
 fail:
 	p->ok = false;
+	p->closure_dsos = p->n_dsos;
+	p->closure_extras = p->n_extras;
 	p->problems_to = w->n_problems;
 	free(musl_interp);
 	strbuf_release(&err);
@@ -904,7 +943,12 @@ void walk_paths(const struct walk *w, struct strlist *out)
 	for (size_t i = 0; i < w->n_progs; i++) {
 		const struct program *p = w->progs[i];
 
-		for (size_t j = 0; j < p->n_extras; j++) {
+		/* A reused closure's objects and files are its source's,
+		 * listed with the source. */
+		size_t skip_extras = p->closure_src ? p->closure_extras : 0;
+		size_t skip_dsos = p->closure_src ? p->closure_dsos : 0;
+
+		for (size_t j = skip_extras; j < p->n_extras; j++) {
 			const struct walk_extra *x = &p->extras[j];
 			char *real = NULL;
 
@@ -922,7 +966,7 @@ void walk_paths(const struct walk *w, struct strlist *out)
 		for (size_t j = 0; j < p->n_dsos; j++) {
 			const struct dso *d = p->dsos[j];
 
-			if (!d->real)
+			if (!d->real || (j >= 2 && j < skip_dsos))
 				continue;
 			add_path(&seen, out, d->real);
 			for (size_t k = 0; k < d->hops.n; k++)

@@ -52,8 +52,15 @@ struct program {
 	size_t n_extras, a_extras;
 	bool secure;		/* set-id: the loader runs in secure mode */
 	size_t n_done;		/* objects whose DT_NEEDED are loaded */
+	size_t closure_dsos, closure_extras;	/* the load-time closure's part of
+				 * dsos and extras, before needs_apply() */
+	const struct program *closure_src;	/* the program whose closure this
+				 * one reuses (same objects, found the same way) */
 	size_t seq;		/* its place among the inputs (batch.h) */
-	size_t problems_from, problems_to;	/* its problems in its walk */
+	size_t problems_from, problems_to;	/* its problems in its walk ... */
+	size_t needs_from, needs_to;	/* ... those of needs_apply() ... */
+	size_t notes_from, notes_to;	/* ... and its notes (batch.h) */
+	bool needs_done;	/* needs_apply() has run */
 	struct needs_facts *facts;	/* what needs_prepare() read of the file */
 	void (*facts_free)(struct needs_facts *);
 };
@@ -76,6 +83,8 @@ struct walk {
 	struct strlist memo;	/* facts read from files, for needs.c: triples
 				 * of kind, real path, value */
 	struct strmap closures;	/* closure key -> the program that holds it */
+	struct strlist notes;	/* needs_apply()'s notes of the programs walked
+				 * by batch_walk(), in their order */
 };
 
 /* A new walk reading through root R (borrowed).  CWD is the absolute
@@ -90,9 +99,10 @@ struct walk *walk_new_sibling(const struct walk *w, const struct root *r);
 
 /*
  * Moves the programs of the walks PARTS[0..N) into INTO, after what INTO
- * has, in the order of their seq, each with the problems recorded while it
- * was walked (a part records a problem of a library it meets again: print
- * each once),
+ * has, in the order of their seq, with their problems and notes: those of
+ * the walks first, then those of needs_apply(), as one walk of the batch
+ * followed by needs_apply() over it records them (a part records a problem
+ * of a library it meets again: print each once),
  * and frees the parts, siblings of INTO (walk_new_sibling): a batch walked
  * in parts on several threads comes out as one walk of it would have.
  */

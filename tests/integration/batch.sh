@@ -95,6 +95,24 @@ image_is_the_same_for_every_j() {
 	[ -f "$W/root2/opt/moved/prog" ] || fail "FILE:DEST was not honoured"
 }
 
+# The run-time rules' problems (an unknown zone for every program) come
+# after every walk problem, in input order, whatever the threads.
+rules_problems_follow_the_walks() {
+	elf_inputs 200
+	with_bad_inputs
+	for j in 1 2 4; do run_jobs "$j" --list --with=tzdata=No/Such; done
+	same_as_one_thread 2 4
+	first_zone=$(grep -n "unknown time zone" "$W/1.err" | head -n 1 | cut -d: -f1)
+	last_walk=$(grep -n -e "libgone.so.1: cannot open" -e "'$W/truncated'" "$W/1.err" |
+		tail -n 1 | cut -d: -f1)
+	[ -n "$first_zone" ] && [ -n "$last_walk" ] && [ "$first_zone" -gt "$last_walk" ] ||
+		fail "a rule's problem (line $first_zone) before a walk's (line $last_walk)"
+	grep "unknown time zone" "$W/1.err" | sed "s/^scratchroot: '\([^']*\)'.*/\1/" >"$W/zone-order"
+	grep -v -e "^$W" "$W/inputs" >"$W/good-inputs"
+	cmp -s "$W/zone-order" "$W/good-inputs" ||
+		{ diff "$W/good-inputs" "$W/zone-order" | head >&2; fail "rule problems not in input order"; }
+}
+
 jobs_is_checked() {
 	for bad in 0 9 x ''; do
 		sr --list -j "$bad" /bin/true
@@ -107,4 +125,5 @@ scenario B01 "--list: same paths, problems and status for -j1/2/3/8" list_is_the
 scenario B02 "--tree: same trees, notes and problems for -j1/2/4" tree_is_the_same_for_every_j
 scenario B03 "-o: the same image for -j1 and -j2" image_is_the_same_for_every_j
 scenario B04 "--jobs takes 1 to 8" jobs_is_checked
+scenario B05 "the rules' problems follow the walks', in input order" rules_problems_follow_the_walks
 finish
