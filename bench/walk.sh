@@ -2,7 +2,9 @@
 # Benchmark (not a test): resolve the libraries of every ELF file in a
 # directory (default /usr/bin) with
 #
-#   scratchroot --list F1 F2 ...    one process, every file as an argument
+#   scratchroot --list F1 F2 ...    one process, every file as an argument,
+#                                   on one thread per core (batch.h)
+#   scratchroot --list -j1 F1 ...   the same on one thread
 #   ldd F                           once per file, in a loop, as people use it
 #   lddtree -l F                    (pax-utils) once per file, in a loop
 #   lddtree -l F1 F2 ...            (pax-utils) one invocation, all files
@@ -14,17 +16,21 @@
 #                                   libraries are not resolved in its own
 #                                   RPATH/RUNPATH context)
 #
-# and print a markdown table: wall seconds (median of BENCH_REPEAT runs,
-# default 3, the tools taken in turn within each round), ratio to
-# scratchroot, and peak RSS (/usr/bin/time -f %M: the largest single
-# process of the run, so for a loop the largest one ldd/lddtree process).
+# and print a markdown table: wall seconds (median of the runs, the tools
+# taken in turn within each round), ratio to scratchroot, CPU seconds (user
+# + system, /usr/bin/time) and peak RSS (/usr/bin/time -f %M: the largest
+# single process of the run, so for a loop the largest one ldd/lddtree
+# process).  The one-process tools take a tenth of a second, where other
+# work on the machine shows most: they run FAST_REPEAT rounds (default 15),
+# the loops BENCH_REPEAT (default 3).
 #
 # Environment:
 #   SCRATCHROOT   the binary (default: ../scratchroot beside this script,
 #                 else scratchroot in PATH)
 #   LIBTREE       haampie/libtree binary to add as a column (optional)
 #   BENCH_DIR     directory to scan (default /usr/bin)
-#   BENCH_REPEAT  runs per tool (default 3)
+#   BENCH_REPEAT  runs of the loops and of lddtree (default 3)
+#   FAST_REPEAT   runs of scratchroot and libtree (default 15)
 #
 # Needs nothing installed beyond coreutils; /usr/bin/time (Debian package
 # "time") gives peak RSS, without it the column reads n/a.  ldd executes
@@ -47,6 +53,7 @@ fi
 [ -x "$SR" ] || { echo "walk.sh: not executable: $SR" >&2; exit 2; }
 DIR=${BENCH_DIR:-/usr/bin}
 REPEAT=${BENCH_REPEAT:-3}
+FAST_REPEAT=${FAST_REPEAT:-15}
 
 . "$here/tools.sh"
 LT=${LIBTREE:-}
@@ -75,7 +82,8 @@ N=${#files[@]}
 # Tools: name and a key for run() below.
 names=() keys=()
 add() { names+=("$1"); keys+=("$2"); }
-add "scratchroot --list (1 process)" sr
+add "scratchroot --list (1 process, a thread per core)" sr
+add "scratchroot --list -j1 (1 process, 1 thread)" sr1
 add "ldd (loop, 1 per file)" ldd
 if [ ${#LDDTREE[@]} -gt 0 ]; then
 	add "lddtree -l (loop, 1 per file)" lddtree-loop
@@ -89,6 +97,7 @@ fi
 run() { # key
 	case $1 in
 	sr) $TIME "$SR" --list "${files[@]}" ;;
+	sr1) $TIME "$SR" --list -j1 "${files[@]}" ;;
 	# A loop exits 1 if any file failed.
 	ldd) $TIME bash -c 'rc=0; for f; do ldd "$f" || rc=1; done; exit $rc' \
 		ldd-loop "${files[@]}" ;;
@@ -103,7 +112,7 @@ run() { # key
 # One measurement: wall seconds, peak RSS KiB, exit status.
 measure() { # index round
 	local i=$1 r=$2 t0 t1 rc
-	[ -n "$TIME" ] && TIME="/usr/bin/time -f %M -o $tmp/rss.$i.$r"
+	[ -n "$TIME" ] && TIME="/usr/bin/time -f %M,%U,%S -o $tmp/rss.$i.$r"
 	t0=$(now)
 	run "${keys[$i]}" >/dev/null 2>"$tmp/err.$i.$r"
 	rc=$?
@@ -119,20 +128,28 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 echo "walk.sh: $N ELF files in $DIR; $REPEAT rounds of ${#names[@]} tools..." >&2
 # Warm the page cache for everyone: one untimed run of scratchroot.
 "$SR" --list "${files[@]}" >/dev/null 2>&1
-for ((r = 1; r <= REPEAT; r++)); do
+fast() { case $1 in sr | sr1 | libtree) return 0 ;; *) return 1 ;; esac; }
+rounds=$((REPEAT > FAST_REPEAT ? REPEAT : FAST_REPEAT))
+for ((r = 1; r <= rounds; r++)); do
 	for i in "${!names[@]}"; do
-		echo "walk.sh: round $r: ${names[$i]}" >&2
-		measure "$i" "$r"
+		if fast "${keys[$i]}" && [ "$r" -le "$FAST_REPEAT" ] ||
+			! fast "${keys[$i]}" && [ "$r" -le "$REPEAT" ]; then
+			echo "walk.sh: round $r: ${names[$i]}" >&2
+			measure "$i" "$r"
+		fi
 	done
 done
 
 load1=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
-wall=() rss=() rcs=()
+wall=() rss=() cpus=() rcs=()
 for i in "${!names[@]}"; do
 	wall[$i]=$(cat "$tmp"/wall."$i".* | median)
 	if [ -n "$TIME" ]; then
-		# time -o may hold "Command exited with non-zero status N" first.
-		rss[$i]=$(for r in "$tmp"/rss."$i".*; do tail -n 1 "$r"; done | median)
+		# time -o may hold "Command exited with non-zero status N" first;
+		# then "peak KiB,user s,system s".
+		rss[$i]=$(for r in "$tmp"/rss."$i".*; do tail -n 1 "$r" | cut -d, -f1; done | median)
+		cpus[$i]=$(for r in "$tmp"/rss."$i".*; do
+			tail -n 1 "$r" | awk -F, '{ printf "%.2f\n", $2 + $3 }'; done | median)
 	fi
 	rcs[$i]=$(cat "$tmp"/rc."$i".* | sort -u | tr '\n' ' ')
 done
@@ -145,17 +162,17 @@ echo "- machine: $(nproc) CPUs, ${cpu:-unknown CPU}; $(uname -sr)"
 echo "- input: $N ELF files in $DIR (regular files and symlinks to ELF files)"
 echo "- load average (1 5 15 min): ${load0:-n/a} before, ${load1:-n/a} after: other work on the machine skews the numbers"
 echo "- scratchroot: $SR ($("$SR" --version 2>/dev/null | head -n 1))"
-echo "- wall: median of $REPEAT runs; peak: max RSS of the largest single process," \
+echo "- wall and CPU (user + system): median of $FAST_REPEAT runs for scratchroot and libtree -vv, of $REPEAT for the others; peak: max RSS of the largest single process," \
 	"$( [ -n "$TIME" ] && echo "from /usr/bin/time -f %M" || echo "n/a: /usr/bin/time missing (Debian package time)")"
 echo
-echo "| tool | files | wall s | ratio vs scratchroot | peak MiB | exit |"
-echo "|---|---:|---:|---:|---:|---|"
+echo "| tool | files | wall s | ratio vs scratchroot | CPU s | peak MiB | exit |"
+echo "|---|---:|---:|---:|---:|---:|---|"
 legend="exit: the tool's exit status (a loop: 1 if any file failed; ldd fails on static files, libtree exits 28 when a dependency is not found)"
 for i in "${!names[@]}"; do
 	ratio=$(awk -v a="${wall[$i]}" -v b="${wall[0]}" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }')
 	peak=n/a
 	[ -n "${rss[$i]:-}" ] && peak=$(awk -v k="${rss[$i]}" 'BEGIN { printf "%.1f", k / 1024 }')
-	echo "| ${names[$i]} | $N | ${wall[$i]} | $ratio | $peak | ${rcs[$i]% } |"
+	echo "| ${names[$i]} | $N | ${wall[$i]} | $ratio | ${cpus[$i]:-n/a} | $peak | ${rcs[$i]% } |"
 done
 echo
 echo "$legend"
@@ -169,13 +186,31 @@ if [ "$((sr_err - sr_warn))" -gt 0 ]; then
 	grep "^scratchroot: '" "$tmp/err.0.1" | grep -v 'warning:' | head -n 10 | sed 's/^/  - `/; s/$/`/'
 fi
 verdict() { [ "$1" = 1 ] && echo met || echo "NOT met"; }
-r_ldd=$(awk -v a="${wall[1]}" -v b="${wall[0]}" 'BEGIN { print (b > 0 && a / b >= 20) ? 1 : 0 }')
+# The row of tool KEY, or nothing when it was not run.
+row() { for i in "${!keys[@]}"; do [ "${keys[$i]}" = "$1" ] && echo "$i"; done; }
+# 1 when scratchroot's wall time (row 0) is below that of every row given.
+faster() {
+	local k i ok=1
+	for k; do
+		i=$(row "$k")
+		[ -n "$i" ] || continue
+		awk -v a="${wall[$i]}" -v b="${wall[0]}" 'BEGIN { exit !(b < a) }' || ok=0
+	done
+	echo "$ok"
+}
+r_ldd=$(awk -v a="${wall[$(row ldd)]}" -v b="${wall[0]}" 'BEGIN { print (b > 0 && a / b >= 20) ? 1 : 0 }')
 echo "- target >= 20x faster than ldd: $(verdict "$r_ldd")"
 if [ ${#LDDTREE[@]} -gt 0 ]; then
-	r_lt=$(awk -v a="${wall[2]}" -v c="${wall[3]}" -v b="${wall[0]}" 'BEGIN { print (b < a && b < c) ? 1 : 0 }')
-	echo "- target faster than lddtree: $(verdict "$r_lt")"
+	echo "- target faster than lddtree: $(verdict "$(faster lddtree-loop lddtree-all)")"
 else
 	echo "- target faster than lddtree: not measured (lddtree missing or not working)"
+fi
+if [ -n "$LT" ]; then
+	echo "- target faster than libtree, both modes (wall): $(verdict "$(faster libtree libtree-full)")"
+	i=$(row libtree) j=$(row sr1)
+	echo "- one thread (-j1) against libtree -vv: wall ${wall[$j]} s vs ${wall[$i]} s, CPU ${cpus[$j]:-n/a} s vs ${cpus[$i]:-n/a} s"
+else
+	echo "- target faster than libtree: not measured (set LIBTREE to a libtree binary)"
 fi
 if [ -n "${rss[0]:-}" ]; then
 	echo "- target peak memory < 64 MiB: $(verdict "$(awk -v k="${rss[0]}" 'BEGIN { print (k < 65536) ? 1 : 0 }')")"

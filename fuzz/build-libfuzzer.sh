@@ -1,6 +1,8 @@
 #!/bin/bash
 # Builds the fuzz targets with clang's libFuzzer, ASan and UBSan, from the
-# same sources as the tool (src/*.c without main.c).
+# same sources as the tool (src/*.c without main.c).  The ELF reader's head
+# (the first bytes read at once, elfobj.c) is made 256 bytes so that small
+# inputs also take the reads beyond it.
 #
 # Usage: fuzz/build-libfuzzer.sh BUILD_DIR
 #   BUILD_DIR is a configured build directory (it holds config.h); the
@@ -41,6 +43,7 @@ for name in elfobj ldcache ldconf; do
 	"$cc" -std=c11 -g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I "$srcdir/include" -I "$build" $pkg_cflags ${CFLAGS:-} \
+		-DELFOBJ_HEAD_SIZE=256 \
 		"$target" "${lib_sources[@]}" $pkg_libs -o "$out"
 	echo "built $out"
 done

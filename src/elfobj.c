@@ -28,9 +28,17 @@ struct parse {
 	const unsigned char *ident;	/* e_ident: the first ident_len bytes */
 	size_t ident_len;
 	size_t len;		/* file size */
-	Elf *elf;		/* over the image in memory or the fd */
+	char *head;		/* the first head_len bytes of the file (all of
+				 * an image in memory) ... */
+	size_t head_len;
+	Elf *elf;		/* ... and libelf over them */
+	Elf *ph_elf;		/* the one the program headers are read from */
+	Elf *fd_elf;		/* libelf over the whole file (FD or BUF), for
+				 * typed parts beyond the head (made on need) */
 	void *map;		/* a private mapping of the file, when made ... */
 	Elf *map_elf;		/* ... and libelf over it */
+	char **bufs;		/* parts read beyond the head, freed at the end */
+	size_t n_bufs, a_bufs;
 	struct seg *load;
 	size_t n_load, alloc_load;
 	const char *strtab;
@@ -71,13 +79,28 @@ static const char *str_at(const struct parse *p, uint64_t idx)
 }
 
 /*
- * A file is read through libelf with pread, only the parts the loader looks
- * at: mapping it costs more (a page fault per part, then the unmapping).  A
- * part larger than BIG_CHUNK (the string and symbol tables of a large C++
- * library, of which a few pages are used) is read from a private mapping
- * of the file instead, made on first need.
+ * A file is read with pread, only the parts the loader looks at: mapping it
+ * costs more (a page fault per part, then the unmapping).  One read of its
+ * first HEAD_SIZE bytes holds, in most programs, everything but PT_DYNAMIC:
+ * the headers, PT_INTERP, the notes, the hash, symbol and string tables and
+ * the version tables.  libelf reads the head in memory; a part beyond it is
+ * one more pread, converted by libelf (gelf_xlatetom, or an Elf over the
+ * descriptor for the version tables and notes).  A part larger than
+ * BIG_CHUNK (the tables of a large C++ library, of which a few pages are
+ * used) is read from a private mapping of the file, made on first need.
  */
+#ifndef ELFOBJ_HEAD_SIZE
+#define ELFOBJ_HEAD_SIZE (16u << 10)	/* fuzz builds make it small */
+#endif
+#define HEAD_SIZE ELFOBJ_HEAD_SIZE
 #define BIG_CHUNK (256u << 10)
+
+/* Whether the LEN > 0 bytes at OFF lie in the head (libelf refuses an
+ * offset at the very end of what it was given, even for no bytes). */
+static bool in_head(const struct parse *p, uint64_t off, uint64_t len)
+{
+	return len && off < p->head_len && len <= p->head_len - off;
+}
 
 static Elf *mapped(struct parse *p)
 {
@@ -94,31 +117,94 @@ static Elf *mapped(struct parse *p)
 	return p->map_elf;
 }
 
-/* LEN bytes of the file at OFF as TYPE, or NULL when out of bounds. */
+/* libelf over the whole file: for the section headers, and program headers
+ * that lie beyond the head. */
+static Elf *whole(struct parse *p)
+{
+	if (!p->fd_elf)
+		p->fd_elf = p->fd < 0 ? elf_memory(p->buf, p->len)
+				      : elf_begin(p->fd, ELF_C_READ, NULL);
+	return p->fd_elf;
+}
+
+/* LEN bytes of the file at OFF as TYPE, converted by libelf, or NULL when
+ * out of bounds. */
 static Elf_Data *chunk(struct parse *p, uint64_t off, uint64_t len, Elf_Type type)
 {
 	Elf *e = p->elf;
 
 	if (!len || off > p->len || len > p->len - off)
 		return NULL;
-	if (len > BIG_CHUNK && p->fd >= 0 && !(e = mapped(p)))
-		e = p->elf;
+	if (!in_head(p, off, len)) {
+		if (len > BIG_CHUNK && p->fd >= 0)
+			e = mapped(p);
+		else
+			e = whole(p);
+		if (!e)
+			return NULL;
+	}
 	return elf_getdata_rawchunk(e, (int64_t)off, len, type);
 }
 
+/* LEN bytes of the file at OFF as they are in the file, or NULL. */
 static const char *bytes(struct parse *p, uint64_t off, uint64_t len)
 {
-	Elf_Data *d = chunk(p, off, len, ELF_T_BYTE);
+	char *b;
 
-	return d ? d->d_buf : NULL;
+	if (!len || off > p->len || len > p->len - off)
+		return NULL;
+	if (in_head(p, off, len))
+		return p->head + off;
+	if (p->fd < 0)
+		return p->buf + off;
+	if (len > BIG_CHUNK && mapped(p))
+		return (const char *)p->map + off;
+	b = xmalloc(len);
+	if (pread(p->fd, b, len, (off_t)off) != (ssize_t)len) {
+		free(b);
+		return NULL;
+	}
+	p->bufs = xgrow(p->bufs, &p->a_bufs, p->n_bufs + 1, sizeof(*p->bufs));
+	p->bufs[p->n_bufs++] = b;
+	return b;
+}
+
+/* N entries of TYPE (ENTSZ bytes each in the file) at OFF, as an array of
+ * Elf32 or Elf64 structures in this machine's byte order, or NULL. */
+static const void *entries(struct parse *p, uint64_t off, uint64_t n, size_t entsz,
+			   Elf_Type type)
+{
+	const char *raw = bytes(p, off, n * entsz);
+	Elf_Data src, dst;
+	char *out;
+
+	if (!raw)
+		return NULL;
+	if (p->ident[EI_DATA] == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB
+									  : ELFDATA2MSB) &&
+	    (uintptr_t)raw % 8 == 0)
+		return raw;
+	out = xmalloc(n * entsz);
+	p->bufs = xgrow(p->bufs, &p->a_bufs, p->n_bufs + 1, sizeof(*p->bufs));
+	p->bufs[p->n_bufs++] = out;
+	src = (Elf_Data){ .d_buf = (void *)raw, .d_type = type, .d_size = n * entsz,
+			  .d_version = EV_CURRENT };
+	dst = (Elf_Data){ .d_buf = out, .d_type = type, .d_size = n * entsz,
+			  .d_version = EV_CURRENT };
+	return gelf_xlatetom(p->elf, &dst, &src, p->ident[EI_DATA]) ? out : NULL;
 }
 
 static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 		      GElf_Phdr *dyn)
 {
 	size_t phnum, entsz = gelf_fsize(p->elf, ELF_T_PHDR, 1, EV_CURRENT);
+	Elf *e = p->elf;
 
-	if (elf_getphdrnum(p->elf, &phnum) < 0)
+	/* Headers beyond the head, or counted in section 0, are read whole. */
+	if (eh->e_phnum == PN_XNUM || !in_head(p, eh->e_phoff, (uint64_t)eh->e_phnum * entsz))
+		e = whole(p);
+	p->ph_elf = e;
+	if (!e || elf_getphdrnum(e, &phnum) < 0)
 		return bad(p, "unreadable program header count");
 	if (eh->e_phnum != PN_XNUM)
 		phnum = eh->e_phnum;
@@ -131,7 +217,7 @@ static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
 
-		if (!gelf_getphdr(p->elf, (int)i, &ph))
+		if (!gelf_getphdr(e, (int)i, &ph))
 			return bad(p, "program header table out of bounds");
 		if (ph.p_type == PT_LOAD || ph.p_type == PT_INTERP ||
 		    ph.p_type == PT_DYNAMIC) {
@@ -180,23 +266,33 @@ static void push(uint64_t **v, size_t *n, size_t *a, uint64_t x)
 static int read_dynamic(struct parse *p, struct elfobj *o, const GElf_Phdr *ph,
 			struct dyninfo *d)
 {
-	Elf_Data *data;
+	bool is64 = p->ident[EI_CLASS] == ELFCLASS64;
 	size_t entsz = gelf_fsize(p->elf, ELF_T_DYN, 1, EV_CURRENT), n;
+	const void *data;
 
 	if (!ph->p_filesz)
 		return 0;
-	data = chunk(p, ph->p_offset, ph->p_filesz,
-				    ELF_T_DYN);
-	if (!data || !entsz)
-		return bad(p, "unreadable PT_DYNAMIC");
-	n = ph->p_filesz / entsz;
+	n = entsz ? ph->p_filesz / entsz : 0;
 	if (n > MAX_DYN)
 		n = MAX_DYN;
+	data = n ? entries(p, ph->p_offset, n, entsz, ELF_T_DYN) : NULL;
+	if (!data || entsz != (is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn)))
+		return bad(p, "unreadable PT_DYNAMIC");
 	for (size_t i = 0; i < n; i++) {
-		GElf_Dyn dyn;
+		struct {
+			int64_t d_tag;
+			union {
+				uint64_t d_val, d_ptr;
+			} d_un;
+		} dyn;
 
-		if (!gelf_getdyn(data, (int)i, &dyn))
-			return bad(p, "unreadable dynamic entry");
+		if (is64) {
+			dyn.d_tag = ((const Elf64_Dyn *)data)[i].d_tag;
+			dyn.d_un.d_val = ((const Elf64_Dyn *)data)[i].d_un.d_val;
+		} else {
+			dyn.d_tag = ((const Elf32_Dyn *)data)[i].d_tag;
+			dyn.d_un.d_val = ((const Elf32_Dyn *)data)[i].d_un.d_val;
+		}
 		switch (dyn.d_tag) {
 		case DT_NULL:
 			return 0;
@@ -597,7 +693,7 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
 	uint64_t off, avail, n = count_symbols(p, d);
 	/* A table ending in NUL terminates every string it holds. */
 	bool terminated = p->strsz && p->strtab[p->strsz - 1] == '\0';
-	Elf_Data *data;
+	const void *data;
 
 	if (!d->symtab || !n || (d->syment && d->syment != entsz))
 		return 0;
@@ -605,8 +701,10 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
 		return bad(p, "DT_SYMTAB outside the loaded segments");
 	if (n > avail / entsz)
 		return bad(p, "DT_SYMTAB larger than its segment");
-	data = chunk(p, off, n * entsz, ELF_T_SYM);
-	if (!data || data->d_size < n * (is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym)))
+	if (entsz != (is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym)))
+		return 0;
+	data = entries(p, off, n, entsz, ELF_T_SYM);
+	if (!data)
 		return bad(p, "unreadable DT_SYMTAB");
 	for (uint64_t i = 1; i < n; i++) {
 		uint64_t st_name;
@@ -616,11 +714,11 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
 		size_t len;
 
 		if (is64) {
-			const Elf64_Sym *sym = (const Elf64_Sym *)data->d_buf + i;
+			const Elf64_Sym *sym = (const Elf64_Sym *)data + i;
 
 			st_name = sym->st_name, info = sym->st_info, shndx = sym->st_shndx;
 		} else {
-			const Elf32_Sym *sym = (const Elf32_Sym *)data->d_buf + i;
+			const Elf32_Sym *sym = (const Elf32_Sym *)data + i;
 
 			st_name = sym->st_name, info = sym->st_info, shndx = sym->st_shndx;
 		}
@@ -645,9 +743,10 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
  * stripped): what a dynamic program would import, it contains. */
 static void read_static_functions(struct parse *p, struct elfobj *o)
 {
+	Elf *e = whole(p);
 	Elf_Scn *scn = NULL;
 
-	while ((scn = elf_nextscn(p->elf, scn))) {
+	while (e && (scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *data;
 		size_t n;
@@ -667,7 +766,7 @@ static void read_static_functions(struct parse *p, struct elfobj *o)
 			    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
 			    GELF_ST_BIND(sym.st_info) == STB_LOCAL)
 				continue;
-			name = elf_strptr(p->elf, sh.sh_link, sym.st_name);
+			name = elf_strptr(e, sh.sh_link, sym.st_name);
 			if (name && *name && hash_name(name, SIZE_MAX, &h, &len))
 				keep_import(o, name, len, h);
 		}
@@ -682,7 +781,7 @@ static void read_notes(struct parse *p, struct elfobj *o)
 {
 	size_t phnum;
 
-	if (elf_getphdrnum(p->elf, &phnum) < 0)
+	if (!p->ph_elf || elf_getphdrnum(p->ph_elf, &phnum) < 0)
 		return;
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
@@ -690,7 +789,7 @@ static void read_notes(struct parse *p, struct elfobj *o)
 		GElf_Nhdr nh;
 		size_t off = 0, noff, doff;
 
-		if (!gelf_getphdr(p->elf, (int)i, &ph) || ph.p_type != PT_NOTE ||
+		if (!gelf_getphdr(p->ph_elf, (int)i, &ph) || ph.p_type != PT_NOTE ||
 		    ph.p_offset > p->len || ph.p_filesz > p->len - ph.p_offset)
 			continue;
 		data = chunk(p, ph.p_offset, ph.p_filesz,
@@ -760,9 +859,7 @@ static int parse(struct parse *p, struct elfobj *o)
 		return bad(p, "unknown ELF class");
 	if (p->ident[EI_DATA] != ELFDATA2LSB && p->ident[EI_DATA] != ELFDATA2MSB)
 		return bad(p, "unknown byte order");
-	/* A file is read with pread, only the parts asked for: mapping it
-	 * costs more than the reads (a fault per part, and the unmapping). */
-	p->elf = p->buf ? elf_memory(p->buf, p->len) : elf_begin(p->fd, ELF_C_READ, NULL);
+	p->elf = elf_memory(p->head, p->head_len);
 	if (!p->elf || elf_kind(p->elf) != ELF_K_ELF || !gelf_getehdr(p->elf, &eh))
 		return bad(p, "truncated ELF header");
 	o->ei_class = eh.e_ident[EI_CLASS];
@@ -826,10 +923,15 @@ static int parse_with(struct parse *p, struct elfobj **ret)
 	r = parse(p, o);
 	if (p->elf)
 		elf_end(p->elf);
+	if (p->fd_elf)
+		elf_end(p->fd_elf);
 	if (p->map_elf)
 		elf_end(p->map_elf);
 	if (p->map)
 		munmap(p->map, p->len);
+	for (size_t i = 0; i < p->n_bufs; i++)
+		free(p->bufs[i]);
+	free(p->bufs);
 	free(p->load);
 	if (r < 0) {
 		elfobj_free(o);
@@ -841,18 +943,20 @@ static int parse_with(struct parse *p, struct elfobj **ret)
 
 int elfobj_parse(void *buf, size_t len, struct elfobj **ret, struct strbuf *err)
 {
+	/* Read as a file is: the head first, the rest part by part. */
 	struct parse p = { .buf = buf, .fd = -1, .ident = buf, .ident_len = len,
-			   .len = len, .err = err };
+			   .len = len, .head = buf,
+			   .head_len = len < HEAD_SIZE ? len : HEAD_SIZE, .err = err };
 
 	return parse_with(&p, ret);
 }
 
 int elfobj_parse_fd(int fd, struct elfobj **ret, struct strbuf *err)
 {
-	unsigned char ident[EI_NIDENT];
-	struct parse p = { .fd = fd, .ident = ident, .err = err };
+	struct parse p = { .fd = fd, .err = err };
 	struct stat st;
 	ssize_t n;
+	int r;
 
 	if (fstat(fd, &st) < 0)
 		return seterr(err, -errno, "%s", strerror(errno));
@@ -862,12 +966,23 @@ int elfobj_parse_fd(int fd, struct elfobj **ret, struct strbuf *err)
 		return seterr(err, -ENOEXEC, "not a regular file");
 	if (st.st_size == 0)
 		return seterr(err, -ENOEXEC, "empty file");
-	n = pread(fd, ident, sizeof(ident), 0);
-	if (n < 0)
-		return seterr(err, -errno, "%s", strerror(errno));
-	p.ident_len = (size_t)n;
 	p.len = (size_t)st.st_size;
-	return parse_with(&p, ret);
+	p.head = xmalloc(HEAD_SIZE);
+	n = pread(fd, p.head, p.len < HEAD_SIZE ? p.len : HEAD_SIZE, 0);
+	if (n < 0) {
+		r = seterr(err, -errno, "%s", strerror(errno));
+		free(p.head);
+		return r;
+	}
+	/* A file that shrank since fstat is as long as what could be read. */
+	if ((size_t)n < HEAD_SIZE && (size_t)n < p.len)
+		p.len = (size_t)n;
+	p.head_len = (size_t)n;
+	p.ident = (const unsigned char *)p.head;
+	p.ident_len = (size_t)n;
+	r = parse_with(&p, ret);
+	free(p.head);
+	return r;
 }
 
 void elfobj_free(struct elfobj *o)

@@ -113,9 +113,11 @@ static const char *rel(const struct strbuf *cur)
 	return cur->len ? cur->buf + 1 : ".";
 }
 
-/* Resolves REST starting from the canonical directory START ("" = root). */
-static int resolve_from(const struct root *r, const char *start, const char *path,
-			char **ret_real, struct stat *ret_st, struct strlist *hops)
+/* Resolves REST starting from the canonical directory START ("" = root),
+ * whose stat is START_ST when the caller has it. */
+static int resolve_from(const struct root *r, const char *start, const struct stat *start_st,
+			const char *path, char **ret_real, struct stat *ret_st,
+			struct strlist *hops)
 {
 	struct strbuf cur = STRBUF_INIT, rest = STRBUF_INIT, link = STRBUF_INIT;
 	struct stat st;
@@ -125,7 +127,9 @@ static int resolve_from(const struct root *r, const char *start, const char *pat
 
 	strbuf_addstr(&cur, start);
 	strbuf_addstr(&rest, path);
-	if (fstatat(r->fd, rel(&cur), &st, 0) < 0) {
+	if (start_st)
+		st = *start_st;
+	else if (fstatat(r->fd, rel(&cur), &st, 0) < 0) {
 		ret = -errno;
 		goto out;
 	}
@@ -219,13 +223,12 @@ static const struct dirent_ *resolve_dir(const struct root *r, const char *dir)
 {
 	struct root_dircache *dc = r->dirs;
 	struct dirent_ *e = dc_slot(dc, dir);
-	struct stat st;
 
 	if (e->key)
 		return e;
 	e->key = xstrdup(dir);
-	e->err = resolve_from(r, "", dir, &e->real, &st, &e->hops);
-	if (!e->err && !S_ISDIR(st.st_mode))
+	e->err = resolve_from(r, "", NULL, dir, &e->real, &e->st, &e->hops);
+	if (!e->err && !S_ISDIR(e->st.st_mode))
 		e->err = -ENOTDIR;
 	if (++dc->n * 2 > dc->cap) {
 		dc_grow(dc);
@@ -244,7 +247,7 @@ static int resolve_full(const struct root *r, char *full, char **ret_real,
 	int ret;
 
 	if (slash == full || !slash[1])
-		return resolve_from(r, "", full, ret_real, ret_st, hops);
+		return resolve_from(r, "", NULL, full, ret_real, ret_st, hops);
 	/* Resolve the directory once per spelling, then the last component. */
 	*slash = '\0';
 	d = resolve_dir(r, full);
@@ -254,7 +257,7 @@ static int resolve_full(const struct root *r, char *full, char **ret_real,
 			strlist_add(hops, d->hops.v[i]);
 	ret = d->err;
 	if (!ret)
-		ret = resolve_from(r, strcmp(d->real, "/") ? d->real : "", slash + 1,
+		ret = resolve_from(r, strcmp(d->real, "/") ? d->real : "", &d->st, slash + 1,
 				   ret_real, ret_st, hops);
 	return ret;
 }

@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "scratchroot/elfobj.h"
 
@@ -308,6 +310,87 @@ static void rejects_bad_offsets_and_indexes(void **state)
 	expect_enoexec(&im, SIZE, "program header");
 }
 
+/* Parses LEN bytes of BUF from a file (the tool's way: elfobj_parse_fd) and
+ * from memory; both must give the same status (success when OK), and the
+ * same facts. */
+static void same_from_file_and_memory(const unsigned char *buf, size_t len, bool ok)
+{
+	struct strbuf e1 = STRBUF_INIT, e2 = STRBUF_INIT;
+	struct elfobj *a = NULL, *b = NULL;
+	unsigned char *copy = malloc(len);
+	int fd = memfd_create("elfobj-test", MFD_CLOEXEC), ra, rb;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	ra = elfobj_parse_fd(fd, &a, &e1);
+	memcpy(copy, buf, len);
+	rb = elfobj_parse(copy, len, &b, &e2);
+	assert_int_equal(ra, rb);
+	assert_string_equal(e1.buf, e2.buf);
+	if (ok)
+		assert_int_equal(ra, 0);
+	if (ra == 0) {
+		assert_int_equal(a->kind, b->kind);
+		assert_int_equal(a->needed.n, b->needed.n);
+		for (size_t i = 0; i < a->needed.n; i++)
+			assert_string_equal(a->needed.v[i], b->needed.v[i]);
+		assert_int_equal(a->n_verneed, b->n_verneed);
+		assert_int_equal(a->load_size, b->load_size);
+		assert_true((a->interp && b->interp && !strcmp(a->interp, b->interp)) ||
+			    (!a->interp && !b->interp));
+	}
+	elfobj_free(a);
+	elfobj_free(b);
+	strbuf_release(&e1);
+	strbuf_release(&e2);
+	free(copy);
+	close(fd);
+}
+
+/* The reader takes a file's first kilobytes at once and the rest part by
+ * part: whichever side of that line a table or a header lies, or straddles,
+ * the file reads as the same bytes in memory do. */
+static void reads_a_file_as_memory_whatever_the_layout(void **state)
+{
+	enum { BIG = 0x9000 };
+	unsigned char *big = calloc(1, BIG);
+	struct img im;
+
+	(void)state;
+	for (int v = 0; v < 4; v++) {
+		build(&im, v & 1, v & 2, EM_X86_64);
+		same_from_file_and_memory(im.b, SIZE, true);
+	}
+	/* The image moved up by SHIFT bytes: every part crosses the line at
+	 * some SHIFT (offsets and the PT_LOAD follow; the vaddrs stay). */
+	for (size_t shift = 0x3000; shift <= 0x4800; shift += 0x80) {
+		build(&im, true, false, EM_X86_64);
+		put(&im, 24 + 8, OFF_PH + shift, 8);	/* e_phoff */
+		for (int i = 0; i < 3; i++) {
+			size_t ph = OFF_PH + (size_t)i * 56;
+			uint64_t off = 0;
+
+			for (int k = 7; k >= 0; k--)
+				off = off << 8 | im.b[ph + 8 + (size_t)k];
+			put(&im, ph + 8, off + shift, 8);
+		}
+		memset(big, 0, BIG);
+		memcpy(big + shift, im.b, SIZE);
+		memcpy(big, im.b, 64);
+		same_from_file_and_memory(big, shift + SIZE, true);
+	}
+	/* No program headers, their offset at every place around the line. */
+	for (size_t off = 0x3f00; off <= 0x4100; off += 8) {
+		build(&im, true, false, EM_X86_64);
+		put(&im, 24 + 3 * 8 + 8, 0, 2);		/* e_phnum = 0 */
+		put(&im, 24 + 8, off, 8);		/* e_phoff */
+		memset(big, 0, BIG);
+		memcpy(big, im.b, 64);
+		same_from_file_and_memory(big, BIG, false);
+	}
+	free(big);
+}
+
 /* Sets the p_flags of program header I. */
 static void phdr_flags(struct img *im, int i, uint32_t flags)
 {
@@ -380,6 +463,7 @@ int main(void)
 		cmocka_unit_test(rejects_non_elf_and_truncated),
 		cmocka_unit_test(rejects_bad_offsets_and_indexes),
 		cmocka_unit_test(read_only_data_is_the_segments_neither_writable_nor_executable),
+		cmocka_unit_test(reads_a_file_as_memory_whatever_the_layout),
 		cmocka_unit_test(recognises_scripts),
 	};
 
