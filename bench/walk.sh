@@ -132,8 +132,8 @@ fast() { case $1 in sr | sr1 | libtree) return 0 ;; *) return 1 ;; esac; }
 rounds=$((REPEAT > FAST_REPEAT ? REPEAT : FAST_REPEAT))
 for ((r = 1; r <= rounds; r++)); do
 	for i in "${!names[@]}"; do
-		if fast "${keys[$i]}" && [ "$r" -le "$FAST_REPEAT" ] ||
-			! fast "${keys[$i]}" && [ "$r" -le "$REPEAT" ]; then
+		if fast "${keys[$i]}"; then n=$FAST_REPEAT; else n=$REPEAT; fi
+		if [ "$r" -le "$n" ]; then
 			echo "walk.sh: round $r: ${names[$i]}" >&2
 			measure "$i" "$r"
 		fi

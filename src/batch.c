@@ -32,6 +32,7 @@ static void *walk_part(void *arg)
 {
 	struct part *pt = arg;
 	struct batch *b = pt->b;
+	struct walk *w = pt->w;
 	size_t i;
 
 	/* Neighbouring inputs tend to share their closures (a package's
@@ -41,8 +42,6 @@ static void *walk_part(void *arg)
 		for (size_t end = i + BATCH_RUN < b->n ? i + BATCH_RUN : b->n;
 		     i < end && !sr_interrupted; i++) {
 			struct program *p;
-
-			struct walk *w = pt->w;
 
 			walk_add_as(w, b->files[i], b->dests ? b->dests[i] : NULL);
 			p = w->progs[w->n_progs - 1];

@@ -471,28 +471,6 @@ static void clear_verneed(struct elfobj *o)
 	o->n_verneed = 0;
 }
 
-static int read_verneed(struct parse *p, struct elfobj *o, const struct dyninfo *d)
-{
-	uint64_t want = VERSION_WINDOW;
-	Elf_Data *data;
-	bool whole;
-	int r;
-
-	if (!d->verneed || !d->verneednum)
-		return 0;
-	if (d->verneednum > MAX_VERNEED)
-		return bad(p, "too many DT_VERNEED entries");
-	do {
-		clear_verneed(o);
-		data = version_chunk(p, d->verneed, ELF_T_VNEED, want, &whole);
-		if (!data)
-			return bad(p, "DT_VERNEED outside the loaded segments");
-		r = parse_verneed(p, o, d, data, whole);
-		want *= 8;
-	} while (r == E_WINDOW);
-	return r;
-}
-
 static int parse_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *d,
 			Elf_Data *data, bool whole)
 {
@@ -526,11 +504,47 @@ static int parse_verdef(struct parse *p, struct elfobj *o, const struct dyninfo 
 	return 0;
 }
 
-static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+static void clear_verdef(struct elfobj *o)
+{
+	strlist_clear(&o->verdef);
+}
+
+/* Parses a version table (PARSE, after RESET of what a narrower window
+ * left) through windows growing until its chain fits. */
+static int read_versions(struct parse *p, struct elfobj *o, const struct dyninfo *d,
+			 uint64_t vaddr, Elf_Type type, const char *outside,
+			 void (*reset)(struct elfobj *),
+			 int (*parse)(struct parse *, struct elfobj *, const struct dyninfo *,
+				      Elf_Data *, bool))
 {
 	uint64_t want = VERSION_WINDOW;
 	Elf_Data *data;
 	bool whole;
+	int r;
+
+	do {
+		reset(o);
+		data = version_chunk(p, vaddr, type, want, &whole);
+		if (!data)
+			return bad(p, outside);
+		r = parse(p, o, d, data, whole);
+		want *= 8;
+	} while (r == E_WINDOW);
+	return r;
+}
+
+static int read_verneed(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+{
+	if (!d->verneed || !d->verneednum)
+		return 0;
+	if (d->verneednum > MAX_VERNEED)
+		return bad(p, "too many DT_VERNEED entries");
+	return read_versions(p, o, d, d->verneed, ELF_T_VNEED,
+			     "DT_VERNEED outside the loaded segments", clear_verneed, parse_verneed);
+}
+
+static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+{
 	int r;
 
 	if (!d->verdef || !d->verdefnum)
@@ -538,14 +552,8 @@ static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *
 	if (d->verdefnum > MAX_VERNEED)
 		return bad(p, "too many DT_VERDEF entries");
 	o->has_verdef = true;
-	do {
-		strlist_clear(&o->verdef);
-		data = version_chunk(p, d->verdef, ELF_T_VDEF, want, &whole);
-		if (!data)
-			return bad(p, "DT_VERDEF outside the loaded segments");
-		r = parse_verdef(p, o, d, data, whole);
-		want *= 8;
-	} while (r == E_WINDOW);
+	r = read_versions(p, o, d, d->verdef, ELF_T_VDEF,
+			  "DT_VERDEF outside the loaded segments", clear_verdef, parse_verdef);
 	strlist_sort_uniq(&o->verdef);
 	return r;
 }

@@ -7,14 +7,8 @@
 
 # $W/files: N ELF programs of /usr/bin (at least 130, for two parts).
 elf_inputs() {
-	_n=0
-	for _f in /usr/bin/*; do
-		[ -f "$_f" ] && [ "$(head -c4 "$_f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-		echo "$_f"
-		_n=$((_n + 1))
-		[ "$_n" -lt "$1" ] || break
-	done >"$W/files"
-	[ "$_n" -ge 130 ] || skip "fewer than 130 ELF files in /usr/bin"
+	elf_files "$1" >"$W/files"
+	[ "$(wc -l <"$W/files")" -ge 130 ] || skip "fewer than 130 ELF files in /usr/bin"
 }
 
 # $W/inputs: the files of elf_inputs with bad inputs at places that land in

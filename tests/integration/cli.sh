@@ -75,14 +75,8 @@ library_path_option_is_the_containers_ld_library_path() {
 # Programs with the same needs share one walked closure within a run: the
 # trees of a batch must be exactly those of one run per program.
 batch_equals_single_runs() {
-	n=0
-	for f in /usr/bin/*; do
-		[ -f "$f" ] && [ "$(head -c4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-		echo "$f"
-		n=$((n + 1))
-		[ "$n" -lt 150 ] || break
-	done >"$W/files"
-	[ "$n" -ge 20 ] || skip "fewer than 20 ELF files in /usr/bin"
+	elf_files 150 >"$W/files"
+	[ "$(wc -l <"$W/files")" -ge 20 ] || skip "fewer than 20 ELF files in /usr/bin"
 	# shellcheck disable=SC2046
 	# (The closing "image:" line is about the whole run's image.)
 	sr --tree -q $(cat "$W/files")

@@ -114,6 +114,18 @@ cc_prog() {
 	cc -Wl,--no-as-needed -o "$_out" "$srcdir/testdata/main-who.c" "$@"
 }
 
+# elf_files N: the first N ELF files of /usr/bin (regular files and
+# symlinks to them), a line each.
+elf_files() {
+	_n=0
+	for _f in /usr/bin/*; do
+		[ -f "$_f" ] && [ "$(head -c4 "$_f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+		echo "$_f"
+		_n=$((_n + 1))
+		[ "$_n" -lt "$1" ] || break
+	done
+}
+
 # ---- running scratchroot ----
 
 # sr ARGS...: runs scratchroot; stdout in $W/out, stderr in $W/err, status in $rc.

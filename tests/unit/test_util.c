@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,8 +82,66 @@ static void strlist_sorts_and_removes_duplicates(void **state)
 	assert_string_equal(sl.v[2], "/usr/lib/b");
 	assert_true(strlist_has(&sl, "/lib64"));
 	assert_false(strlist_has(&sl, "/lib6"));
+	for (size_t i = 0; i < sl.n; i++)
+		assert_true(strlist_has_sorted(&sl, sl.v[i]));
+	assert_false(strlist_has_sorted(&sl, "/lib6"));
+	assert_false(strlist_has_sorted(&sl, "/"));
+	assert_false(strlist_has_sorted(&sl, "/zzz"));
 	strlist_clear(&sl);
 	assert_int_equal(sl.n, 0);
+	assert_false(strlist_has_sorted(&sl, "/lib"));
+}
+
+static void strbuf_addstrs_appends_up_to_null(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstrs(&sb, "/usr", "/lib", "", "/x", NULL);
+	strbuf_addstrs(&sb, NULL);
+	assert_string_equal(sb.buf, "/usr/lib/x");
+	assert_int_equal(sb.len, 10);
+	strbuf_release(&sb);
+}
+
+static int n_freed;
+
+static void count_free(void *p)
+{
+	n_freed++;
+	free(p);
+}
+
+/* Thousands of keys through several growths: each found with its value,
+ * absent keys not, a key put twice kept once; clear frees each value. */
+static void strmap_maps_and_grows(void **state)
+{
+	struct strmap m = STRMAP_INIT;
+	char key[32];
+
+	assert_null(strmap_get(&m, "absent"));
+	for (int i = 0; i < 5000; i++) {
+		void **slot;
+
+		snprintf(key, sizeof(key), "/usr/lib/lib%d.so", i);
+		slot = strmap_put(&m, key);
+		assert_null(*slot);
+		*slot = xstrdup(key);
+	}
+	assert_int_equal(m.n, 5000);
+	snprintf(key, sizeof(key), "/usr/lib/lib%d.so", 42);
+	assert_non_null(*strmap_put(&m, key));
+	assert_int_equal(m.n, 5000);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "/usr/lib/lib%d.so", i);
+		assert_string_equal(strmap_get(&m, key), key);
+	}
+	assert_null(strmap_get(&m, "/usr/lib/lib5000.so"));
+	assert_null(strmap_get(&m, ""));
+	n_freed = 0;
+	strmap_clear(&m, count_free);
+	assert_int_equal(n_freed, 5000);
+	assert_int_equal(m.n, 0);
+	assert_null(strmap_get(&m, "/usr/lib/lib1.so"));
 }
 
 int main(void)
@@ -93,6 +152,8 @@ int main(void)
 		cmocka_unit_test(strbuf_detach_hands_over_the_buffer),
 		cmocka_unit_test(seterr_replaces_the_message_and_returns_the_code),
 		cmocka_unit_test(strlist_sorts_and_removes_duplicates),
+		cmocka_unit_test(strbuf_addstrs_appends_up_to_null),
+		cmocka_unit_test(strmap_maps_and_grows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
