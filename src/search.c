@@ -691,94 +691,13 @@ static int musl_lookup(const struct search_ctx *ctx, const struct dso *loader,
 static int lookup(const struct search_ctx *ctx, const struct dso *loader,
 		  const char *name, struct search_hit *h, struct strbuf *err);
 
-/* A remembered lookup. */
-struct memo {
-	int ret;
-	struct search_hit h;
-	char *err;
-};
-
-static void memo_free(void *p)
-{
-	struct memo *m = p;
-
-	search_hit_release(&m->h);
-	free(m->err);
-	free(m);
-}
-
-void search_memo_free(struct strmap *memo)
-{
-	strmap_clear(memo, memo_free);
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-static void hit_copy(struct search_hit *to, const struct search_hit *from)
-{
-	*to = *from;
-	to->path = dup_or_null(from->path);
-	to->real = dup_or_null(from->real);
-	to->how_dir = dup_or_null(from->how_dir);
-	to->how_tmpl = dup_or_null(from->how_tmpl);
-	memset(&to->hops, 0, sizeof(to->hops));
-	memset(&to->alts, 0, sizeof(to->alts));
-	memset(&to->notes, 0, sizeof(to->notes));
-	strlist_add_all(&to->hops, &from->hops);
-	strlist_add_all(&to->alts, &from->alts);
-	strlist_add_all(&to->notes, &from->notes);
-}
-
-/* The memo key of a lookup that depends on the name alone, or NULL when
- * an RPATH, a RUNPATH or LD_LIBRARY_PATH takes part (or musl's rules). */
-static char *memo_key(const struct search_ctx *ctx, const struct dso *loader,
-		      const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	if (!ctx->memo || ctx->ldso->flavour != LIBC_GLIBC || strchr(name, '/') ||
-	    loader->elf->runpath ||
-	    (ctx->library_path && ctx->library_path->n && !ctx->secure) ||
-	    (ctx->main && ctx->main->elf->rpath))
-		return NULL;
-	for (const struct dso *o = loader; o; o = o->loader)
-		if (o->elf->rpath)
-			return NULL;
-	/* The loaders of a run live as long as the memo: one per address. */
-	for (uintptr_t a = (uintptr_t)ctx->ldso; a; a >>= 4)
-		strbuf_addch(&sb, "0123456789abcdef"[a & 15]);
-	strbuf_addstrs(&sb, nodeflib(loader) ? " 1 " : " 0 ", name, NULL);
-	return strbuf_detach(&sb);
-}
-
 int search_lookup(const struct search_ctx *ctx, const struct dso *loader,
 		  const char *name, struct search_hit *h, struct strbuf *err)
 {
 	struct strbuf local = STRBUF_INIT;
-	char *key = memo_key(ctx, loader, name);
-	struct memo *m = key ? strmap_get(ctx->memo, key) : NULL;
-	size_t before = err ? err->len : 0;
 	int ret;
 
-	if (m) {
-		hit_copy(h, &m->h);
-		if (m->ret < 0 && err)
-			strbuf_addstr(err, m->err);
-		free(key);
-		return m->ret;
-	}
 	ret = lookup(ctx, loader, name, h, err ? err : &local);
-	if (key && !h->how_owner) {
-		m = xcalloc(1, sizeof(*m));
-		m->ret = ret;
-		hit_copy(&m->h, h);
-		m->err = xstrdup(err ? err->buf + before : local.buf);
-		*strmap_put(ctx->memo, key) = m;
-	}
-	free(key);
 	strbuf_release(&local);
 	return ret;
 }

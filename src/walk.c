@@ -116,7 +116,6 @@ void walk_free(struct walk *w)
 		free(w->problems[i].msg);
 	}
 	free(w->problems);
-	search_memo_free(&w->lookups);
 	if (!w->objs_borrowed)
 		objcache_free(w->objs);
 	strlist_clear(&w->library_path);
@@ -644,7 +643,7 @@ static struct search_ctx ctx_of(struct walk *w, const struct program *p)
 {
 	struct search_ctx ctx = {
 		.root = w->root, .ldso = p->ldso, .library_path = &w->library_path,
-		.main = p->main, .objs = w->objs, .memo = &w->lookups, .secure = p->secure,
+		.main = p->main, .objs = w->objs, .secure = p->secure,
 	};
 
 	return ctx;

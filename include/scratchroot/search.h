@@ -75,8 +75,6 @@ struct search_ctx {
 	const struct strlist *library_path;	/* raw LD_LIBRARY_PATH value(s) */
 	const struct dso *main;
 	struct objcache *objs;
-	struct strmap *memo;	/* results that depend on the name only (may be
-				 * NULL); search_memo_free() releases it */
 	bool secure;
 };
 
@@ -93,20 +91,12 @@ struct search_hit {
 
 void search_hit_release(struct search_hit *h);
 
-/* Frees the remembered results of a search_ctx's memo. */
-void search_memo_free(struct strmap *memo);
-
 /*
  * Finds NAME for requester LOADER.  Returns 0 with *hit filled (release with
  * search_hit_release()), -ENOENT when no candidate qualified (hit->notes
  * says what was skipped), or another negative errno when the loader would
  * stop with an error at a candidate (err names the file and the reason).
  * Already-loaded matching is the walk's job, not this function's.
- *
- * A glibc lookup in which no RPATH, RUNPATH or LD_LIBRARY_PATH takes part
- * depends on the loader, DF_1_NODEFLIB and the name alone (the cache, then
- * the default directories): its result is remembered in ctx->memo and given
- * again to every later program of the run.
  */
 int search_lookup(const struct search_ctx *ctx, const struct dso *loader,
 		  const char *name, struct search_hit *hit, struct strbuf *err);

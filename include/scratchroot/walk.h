@@ -71,7 +71,6 @@ struct walk {
 	struct strlist library_path;	/* --library-path values */
 	struct objcache *objs;
 	bool objs_borrowed;	/* OBJS is another walk's (walk_new_sibling) */
-	struct strmap lookups;	/* search results shared by the programs */
 	struct ldso **ldsos;
 	size_t n_ldsos, a_ldsos;
 	struct program **progs;
