@@ -17,12 +17,12 @@
 #include "scratchroot/search.h"
 #include "scratchroot/shrink.h"
 
-static void note(struct strlist *notes, const char *path, const char *fmt, const char *arg)
+/* A note "PATH\tWHAT WHY" for the summary. */
+static void note(struct strlist *notes, const char *path, const char *what, const char *why)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_addf(&sb, "%s\t", path);
-	strbuf_addf(&sb, fmt, arg);
+	strbuf_addstrs(&sb, path, "\t", what, why, NULL);
 	strlist_take(notes, strbuf_detach(&sb));
 }
 
@@ -136,7 +136,7 @@ static int pack(struct mentry *e, int bytes, const struct shrink_opts *o, struct
 		st = run(test);
 	}
 	if (st != 0) {
-		note(notes, e->path, "%s", "left unpacked: upx refused it or its test failed");
+		note(notes, e->path, "left unpacked: upx refused it or its test failed", "");
 		goto out;
 	}
 	packed = open(out, O_RDONLY | O_CLOEXEC);
@@ -215,7 +215,7 @@ static int shrink_one(struct mentry *e, const struct root *r, const struct shrin
 				}
 				so.debuglink = path_basename(dbgname);
 			} else {
-				note(notes, e->path, "%s", "no build-id: its debug information is not kept");
+				note(notes, e->path, "no build-id: its debug information is not kept", "");
 			}
 		}
 		out = memfd_create("scratchroot-strip", MFD_CLOEXEC);
@@ -227,7 +227,7 @@ static int shrink_one(struct mentry *e, const struct root *r, const struct shrin
 		strbuf_reset(&why);
 		ret = strip_fd(in, out, &so, &res, &why);
 		if (ret == -ENOTSUP) {
-			note(notes, e->path, "left as it is: %s", why.buf);
+			note(notes, e->path, "left as it is: ", why.buf);
 			ret = 0;
 		} else if (ret < 0) {
 			seterr(err, ret, "'%s': strip: %s", e->src, why.buf);
