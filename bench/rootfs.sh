@@ -20,8 +20,8 @@
 # 1.5x of the cp floor, faster than lddtree.
 #
 # Environment:
-#   SCRATCHROOT   the binary (default: ../scratchroot beside this script,
-#                 else scratchroot in PATH)
+#   SCRATCHROOT   the binary (default: ../scratchroot or ../_build/scratchroot
+#                 beside this script, else scratchroot in PATH)
 #   BENCH_REPEAT  runs per tool and set (default 3)
 #   TMPDIR        where the trees are written (default /tmp)
 #
@@ -33,18 +33,9 @@ export LC_ALL=C
 unset LD_LIBRARY_PATH LD_PRELOAD
 
 here=$(cd "$(dirname "$0")" && pwd)
-SR=${SCRATCHROOT:-}
-if [ -z "$SR" ]; then
-	if [ -x "$here/../scratchroot" ]; then
-		SR=$here/../scratchroot
-	else
-		SR=$(command -v scratchroot) || { echo "rootfs.sh: no scratchroot: set SCRATCHROOT" >&2; exit 2; }
-	fi
-fi
-[ -x "$SR" ] || { echo "rootfs.sh: not executable: $SR" >&2; exit 2; }
+. "$here/tools.sh"
 REPEAT=${BENCH_REPEAT:-3}
 
-. "$here/tools.sh"
 
 # The 20 programs: dynamically linked, in /usr/bin of a Debian 12 box with
 # the packages of tools/deps.sh (curl git openssl jq sqlite3 ripgrep,

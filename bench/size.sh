@@ -43,8 +43,8 @@
 # at most 30% more time than copying (default / --strip=none <= 1.30).
 #
 # Environment:
-#   SCRATCHROOT   the binary (default: ../_build/scratchroot beside this
-#                 script, else scratchroot in PATH)
+#   SCRATCHROOT   the binary (default: ../scratchroot or ../_build/scratchroot
+#                 beside this script, else scratchroot in PATH)
 #   BENCH_REPEAT  timed samples per program and mode (default 3)
 #   BENCH_INNER   builds per sample (default 5)
 #   TMPDIR        where the programs are built and the trees written
@@ -61,15 +61,7 @@ export LC_ALL=C
 unset LD_LIBRARY_PATH LD_PRELOAD
 
 here=$(cd "$(dirname "$0")" && pwd)
-SR=${SCRATCHROOT:-}
-if [ -z "$SR" ]; then
-	if [ -x "$here/../_build/scratchroot" ]; then
-		SR=$here/../_build/scratchroot
-	else
-		SR=$(command -v scratchroot) || { echo "size.sh: no scratchroot: set SCRATCHROOT" >&2; exit 2; }
-	fi
-fi
-[ -x "$SR" ] || { echo "size.sh: not executable: $SR" >&2; exit 2; }
+. "$here/tools.sh"
 REPEAT=${BENCH_REPEAT:-3}
 INNER=${BENCH_INNER:-5}
 for v in "$REPEAT" "$INNER"; do
@@ -80,7 +72,6 @@ done
 
 LIKE=(--no-base --without=certs --without=nss --without=netbase --without=libgcc_s)
 
-. "$here/tools.sh"
 [ ${#LDDTREE[@]} -gt 0 ] || echo "size.sh: lddtree missing or not working: its columns read n/a" >&2
 
 READELF=

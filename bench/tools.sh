@@ -1,4 +1,17 @@
-# Shared by the benchmarks (sourced): the timer and pax-utils' lddtree.
+# Shared by the benchmarks (sourced, with $here set to bench/): the
+# scratchroot binary, the timer and pax-utils' lddtree.
+
+# SR: $SCRATCHROOT, else the build beside the sources (in-tree or _build/),
+# else scratchroot in PATH.
+SR=${SCRATCHROOT:-}
+if [ -z "$SR" ]; then
+	for _c in "$here/../scratchroot" "$here/../_build/scratchroot"; do
+		[ -x "$_c" ] && { SR=$_c; break; }
+	done
+	[ -n "$SR" ] || SR=$(command -v scratchroot) ||
+		{ echo "${0##*/}: no scratchroot: set SCRATCHROOT" >&2; exit 2; }
+fi
+[ -x "$SR" ] || { echo "${0##*/}: not executable: $SR" >&2; exit 2; }
 
 # /usr/bin/time (Debian package "time") gives peak RSS; without it, n/a.
 TIME=

@@ -25,8 +25,8 @@
 # the loops BENCH_REPEAT (default 3).
 #
 # Environment:
-#   SCRATCHROOT   the binary (default: ../scratchroot beside this script,
-#                 else scratchroot in PATH)
+#   SCRATCHROOT   the binary (default: ../scratchroot or ../_build/scratchroot
+#                 beside this script, else scratchroot in PATH)
 #   LIBTREE       haampie/libtree binary to add as a column (optional)
 #   BENCH_DIR     directory to scan (default /usr/bin)
 #   BENCH_REPEAT  runs of the loops and of lddtree (default 3)
@@ -42,20 +42,11 @@ export LC_ALL=C
 unset LD_LIBRARY_PATH LD_PRELOAD
 
 here=$(cd "$(dirname "$0")" && pwd)
-SR=${SCRATCHROOT:-}
-if [ -z "$SR" ]; then
-	if [ -x "$here/../scratchroot" ]; then
-		SR=$here/../scratchroot
-	else
-		SR=$(command -v scratchroot) || { echo "walk.sh: no scratchroot: set SCRATCHROOT" >&2; exit 2; }
-	fi
-fi
-[ -x "$SR" ] || { echo "walk.sh: not executable: $SR" >&2; exit 2; }
+. "$here/tools.sh"
 DIR=${BENCH_DIR:-/usr/bin}
 REPEAT=${BENCH_REPEAT:-3}
 FAST_REPEAT=${FAST_REPEAT:-15}
 
-. "$here/tools.sh"
 LT=${LIBTREE:-}
 if [ -n "$LT" ] && ! [ -x "$LT" ]; then
 	echo "walk.sh: LIBTREE=$LT is not executable, column left out" >&2
