@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,59 +14,40 @@
 
 #include "scratchroot/root.h"
 
-/* The remembered resolution of one directory spelling. */
+/* The remembered resolution of one spelling of a path. */
 struct dirent_ {
-	char *key;		/* the directory as spelled by the caller */
 	int err;		/* 0 or the -errno of resolving it */
 	char *real;		/* canonical path when err == 0 */
 	struct stat st;		/* its lstat when err == 0 */
 	struct strlist hops;
 };
 
-struct root_dircache {
-	struct dirent_ *v;
-	size_t n, cap;		/* open addressing, cap a power of two */
-};
-
-static size_t hash_str(const char *s)
+/* The entry of KEY in cache M; *fresh tells whether it is new (to fill). */
+static struct dirent_ *cached(struct strmap *m, const char *key, bool *fresh)
 {
-	size_t h = 1469598103934665603ull;
+	void **slot = strmap_put(m, key);
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+	*fresh = !*slot;
+	if (!*slot)
+		*slot = xcalloc(1, sizeof(struct dirent_));
+	return *slot;
 }
 
-static struct dirent_ *dc_slot(struct root_dircache *dc, const char *key)
+static void dirent_free(void *p)
 {
-	for (size_t i = hash_str(key) & (dc->cap - 1);; i = (i + 1) & (dc->cap - 1))
-		if (!dc->v[i].key || !strcmp(dc->v[i].key, key))
-			return &dc->v[i];
+	struct dirent_ *e = p;
+
+	free(e->real);
+	strlist_clear(&e->hops);
+	free(e);
 }
 
-static void dc_grow(struct root_dircache *dc)
+static void cache_free(struct strmap *m)
 {
-	struct root_dircache big = { xcalloc(dc->cap * 2, sizeof(*dc->v)), dc->n,
-				     dc->cap * 2 };
-
-	for (size_t i = 0; i < dc->cap; i++)
-		if (dc->v[i].key)
-			*dc_slot(&big, dc->v[i].key) = dc->v[i];
-	free(dc->v);
-	*dc = big;
-}
-
-static void dc_free(struct root_dircache *dc)
-{
-	if (!dc)
+	if (!m)
 		return;
-	for (size_t i = 0; i < dc->cap; i++) {
-		free(dc->v[i].key);
-		free(dc->v[i].real);
-		strlist_clear(&dc->v[i].hops);
-	}
-	free(dc->v);
-	free(dc);
+	strmap_clear(m, dirent_free);
+	free(m);
 }
 
 int root_open(const char *dir, struct root **ret, struct strbuf *err)
@@ -84,11 +66,7 @@ int root_open(const char *dir, struct root **ret, struct strbuf *err)
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->dirs = xcalloc(1, sizeof(*r->dirs));
-	r->dirs->cap = 64;
-	r->dirs->v = xcalloc(r->dirs->cap, sizeof(*r->dirs->v));
 	r->files = xcalloc(1, sizeof(*r->files));
-	r->files->cap = 64;
-	r->files->v = xcalloc(r->files->cap, sizeof(*r->files->v));
 	r->fd = fd;
 	r->path = xstrdup(dir);
 	*ret = r;
@@ -102,8 +80,8 @@ void root_free(struct root *r)
 	if (r->fd >= 0)
 		close(r->fd);
 	free(r->path);
-	dc_free(r->dirs);
-	dc_free(r->files);
+	cache_free(r->dirs);
+	cache_free(r->files);
 	free(r);
 }
 
@@ -221,19 +199,14 @@ out:
 /* The resolution of directory DIR, from the cache or resolved now. */
 static const struct dirent_ *resolve_dir(const struct root *r, const char *dir)
 {
-	struct root_dircache *dc = r->dirs;
-	struct dirent_ *e = dc_slot(dc, dir);
+	bool fresh;
+	struct dirent_ *e = cached(r->dirs, dir, &fresh);
 
-	if (e->key)
+	if (!fresh)
 		return e;
-	e->key = xstrdup(dir);
 	e->err = resolve_from(r, "", NULL, dir, &e->real, &e->st, &e->hops);
 	if (!e->err && !S_ISDIR(e->st.st_mode))
 		e->err = -ENOTDIR;
-	if (++dc->n * 2 > dc->cap) {
-		dc_grow(dc);
-		e = dc_slot(dc, dir);
-	}
 	return e;
 }
 
@@ -265,9 +238,9 @@ static int resolve_full(const struct root *r, char *full, char **ret_real,
 int root_resolve(const struct root *r, const char *path, const char *cwd,
 		 char **ret_real, struct stat *ret_st, struct strlist *hops)
 {
-	struct root_dircache *fc = r->files;
 	struct strbuf full = STRBUF_INIT;
 	struct dirent_ *e;
+	bool fresh;
 
 	if (!*path)
 		return -ENOENT;
@@ -277,15 +250,9 @@ int root_resolve(const struct root *r, const char *path, const char *cwd,
 	}
 	strbuf_addstr(&full, path);
 	/* Library searches ask for the same paths program after program. */
-	e = dc_slot(fc, full.buf);
-	if (!e->key) {
-		e->key = xstrdup(full.buf);
+	e = cached(r->files, full.buf, &fresh);
+	if (fresh)
 		e->err = resolve_full(r, full.buf, &e->real, &e->st, &e->hops);
-		if (++fc->n * 2 > fc->cap) {
-			dc_grow(fc);
-			e = dc_slot(fc, full.buf);
-		}
-	}
 	strbuf_release(&full);
 	if (hops)
 		for (size_t i = 0; i < e->hops.n; i++)

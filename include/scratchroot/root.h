@@ -28,13 +28,11 @@
 /* Hops followed before giving up with -ELOOP (Linux's MAXSYMLINKS). */
 #define ROOT_MAX_HOPS 40
 
-struct root_dircache;
-
 struct root {
 	int fd;		/* O_PATH|O_DIRECTORY fd of the root */
 	char *path;	/* as given, for messages; "/" for the host */
-	struct root_dircache *dirs;	/* resolved directories, by spelling */
-	struct root_dircache *files;	/* resolved paths, by spelling */
+	struct strmap *dirs;	/* resolved directories, by spelling */
+	struct strmap *files;	/* resolved paths, by spelling */
 };
 
 /* Opens DIR as a root.  Returns 0, -ENOTDIR or -errno.  *ret freed with
