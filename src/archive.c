@@ -28,7 +28,8 @@
  */
 struct sink {
 	int fd;
-	int err; /* errno of the failed write, or 0 */
+	const char *name;	/* the output, for messages */
+	int err;		/* errno of the failed write, or 0 */
 	bool failed;
 };
 
@@ -63,10 +64,13 @@ static int fail(struct archive *a, const struct sink *s, const char *path,
 	const char *msg = archive_error_string(a);
 	int ret = s->err ? -s->err : -EIO;
 
+	/* A failed write is the output's failure, whatever entry it was in. */
+	if (s->err)
+		return seterr(err, ret, "'%s': %s", s->name, strerror(s->err));
 	if (!msg)
 		msg = "libarchive failed";
 	if (!path)
-		return seterr(err, ret, "writing the tar: %s", msg);
+		return seterr(err, ret, "'%s': writing the tar: %s", s->name, msg);
 	return seterr(err, ret, "'%s': %s", path, msg);
 }
 
@@ -112,8 +116,8 @@ static int copy_data(struct archive *a, const struct sink *s, const struct mentr
 }
 
 static int write_entry(struct archive *a, const struct sink *s, struct archive_entry *ae,
-		       const struct mentry *e, const struct root *r, time_t mtime,
-		       char *buf, struct strbuf *err)
+		       const struct manifest *m, const struct mentry *e, const struct root *r,
+		       time_t mtime, char *buf, struct strbuf *err)
 {
 	int src = -1, ret = 0;
 
@@ -142,7 +146,7 @@ static int write_entry(struct archive *a, const struct sink *s, struct archive_e
 		archive_entry_set_size(ae, 0);
 		break;
 	case M_FILE:
-		src = mentry_open(e, r, err);
+		src = mentry_open(m, e, r, err);
 		if (src < 0) {
 			ret = src;
 			goto out;
@@ -180,10 +184,10 @@ out:
 	return ret;
 }
 
-static int write_tar(const struct manifest *m, const struct root *r, int fd, time_t mtime,
-		     struct strbuf *err)
+static int write_tar(const struct manifest *m, const struct root *r, int fd, const char *name,
+		     time_t mtime, struct strbuf *err)
 {
-	struct sink s = {.fd = fd};
+	struct sink s = { .fd = fd, .name = name };
 	struct archive *a = archive_write_new();
 	struct archive_entry *ae = archive_entry_new();
 	char *buf = xmalloc(CHUNK);
@@ -211,7 +215,7 @@ static int write_tar(const struct manifest *m, const struct root *r, int fd, tim
 			ret = seterr(err, -EINTR, "interrupted");
 			break;
 		}
-		ret = write_entry(a, &s, ae, &m->v[i], r, mtime, buf, err);
+		ret = write_entry(a, &s, ae, m, &m->v[i], r, mtime, buf, err);
 	}
 	if (!ret && archive_write_close(a) != ARCHIVE_OK)
 		ret = fail(a, &s, NULL, err);
@@ -225,7 +229,7 @@ out:
 }
 
 int archive_write_tar(const struct manifest *m, const struct root *r, int fd,
-		      time_t mtime, struct strbuf *err)
+		      const char *name, time_t mtime, struct strbuf *err)
 {
 	locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0), old;
 	int ret;
@@ -242,7 +246,7 @@ int archive_write_tar(const struct manifest *m, const struct root *r, int fd,
 	 * are plain ustar, others are kept byte for byte (hdrcharset=BINARY).
 	 */
 	old = uselocale(c);
-	ret = write_tar(m, r, fd, mtime, err);
+	ret = write_tar(m, r, fd, name, mtime, err);
 	uselocale(old);
 	freelocale(c);
 	return ret;

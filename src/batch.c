@@ -15,7 +15,7 @@ struct batch {
 	char *const *files, *const *dests;
 	size_t n;
 	const struct needs_opts *needs;	/* needs_apply() on the threads, or NULL */
-	bool notes;
+	struct program **progs;	/* each input's program, in input order */
 	atomic_size_t next;	/* the next input not yet taken */
 };
 
@@ -32,7 +32,6 @@ static void *walk_part(void *arg)
 {
 	struct part *pt = arg;
 	struct batch *b = pt->b;
-	struct walk *w = pt->w;
 	size_t i;
 
 	/* Neighbouring inputs tend to share their closures (a package's
@@ -41,21 +40,14 @@ static void *walk_part(void *arg)
 	while (!sr_interrupted && (i = atomic_fetch_add(&b->next, BATCH_RUN)) < b->n) {
 		for (size_t end = i + BATCH_RUN < b->n ? i + BATCH_RUN : b->n;
 		     i < end && !sr_interrupted; i++) {
-			struct program *p;
+			struct program *p = walk_add(pt->w, b->files[i],
+						     b->dests ? b->dests[i] : NULL, 0);
 
-			walk_add_as(w, b->files[i], b->dests ? b->dests[i] : NULL);
-			p = w->progs[w->n_progs - 1];
-			p->seq = i;
-			if (!p->ok)
-				continue;
-			needs_prepare(w, p);
-			if (!b->needs)
-				continue;
-			p->needs_from = w->n_problems;
-			p->notes_from = w->notes.n;
-			needs_apply(w, p, b->needs, b->notes ? &w->notes : NULL);
-			p->needs_to = w->n_problems;
-			p->notes_to = w->notes.n;
+			b->progs[i] = p;
+			if (program_ok(p))
+				needs_prepare(pt->w, p);
+			if (program_ok(p) && b->needs)
+				needs_apply(pt->w, p, b->needs);
 		}
 	}
 	return NULL;
@@ -73,25 +65,16 @@ static size_t threads_for(size_t n, unsigned jobs)
 	return t ? t : 1;
 }
 
-/* A part's walk, on a root of its own (same directory), or NULL. */
-static struct walk *sibling(const struct walk *w, const char *rootdir, struct root **root)
-{
-	if (root_open(rootdir, root, NULL) < 0)
-		return NULL;
-	return walk_new_sibling(w, *root);
-}
-
 void batch_walk(struct walk *w, const char *rootdir, char *const *files,
-		char *const *dests, size_t n, unsigned jobs,
-		const struct needs_opts *needs, bool notes)
+		char *const *dests, size_t n, unsigned jobs, const struct needs_opts *needs)
 {
-	struct batch b = { .files = files, .dests = dests, .n = n, .needs = needs,
-			   .notes = notes };
+	struct batch b = { .files = files, .dests = dests, .n = n, .needs = needs };
 	struct part parts[BATCH_MAX_THREADS] = { 0 };
 	struct walk *walks[BATCH_MAX_THREADS];
-	size_t t = threads_for(n, jobs), n_walks = 0;
+	size_t t = threads_for(n, jobs), n_walks = 0, n_done = 0;
 	sigset_t all, old;
 
+	b.progs = xcalloc(n + 1, sizeof(*b.progs));
 	atomic_init(&b.next, 0);
 	/* Signals stay the calling thread's: the others start with all
 	 * blocked and see sr_interrupted between inputs. */
@@ -99,7 +82,8 @@ void batch_walk(struct walk *w, const char *rootdir, char *const *files,
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (size_t k = 1; k < t; k++) {
 		parts[k].b = &b;
-		parts[k].w = sibling(w, rootdir, &parts[k].root);
+		if (root_open(rootdir, &parts[k].root, NULL) == 0)
+			parts[k].w = walk_new_sibling(w, parts[k].root);
 		parts[k].started = parts[k].w &&
 				   !pthread_create(&parts[k].thread, NULL, walk_part, &parts[k]);
 	}
@@ -107,7 +91,7 @@ void batch_walk(struct walk *w, const char *rootdir, char *const *files,
 	/* The calling thread walks too, into a part of its own: every part,
 	 * one or several, is merged into W the same way. */
 	parts[0].b = &b;
-	parts[0].w = walk_new_sibling(w, w->root);
+	parts[0].w = walk_new_sibling(w, walk_root(w));
 	walk_part(&parts[0]);
 	for (size_t k = 0; k < t; k++) {
 		if (parts[k].started)
@@ -115,7 +99,12 @@ void batch_walk(struct walk *w, const char *rootdir, char *const *files,
 		if (parts[k].w)
 			walks[n_walks++] = parts[k].w;
 	}
-	walk_merge(w, walks, n_walks);
+	/* An interrupted batch has gaps: the programs walked keep their order. */
+	for (size_t i = 0; i < n; i++)
+		if (b.progs[i])
+			b.progs[n_done++] = b.progs[i];
+	walk_merge(w, walks, n_walks, b.progs, n_done);
 	for (size_t k = 0; k < t; k++)
 		root_free(parts[k].root);
+	free(b.progs);
 }

@@ -4,9 +4,9 @@
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,21 +23,17 @@ struct seg {
 };
 
 struct parse {
-	char *buf;		/* the image in memory, or NULL ... */
-	int fd;			/* ... and the file is read from FD */
+	struct elffile *f;	/* the bytes */
+	const struct elfobj_watch *watch;	/* the imports kept, or NULL: all */
 	const unsigned char *ident;	/* e_ident: the first ident_len bytes */
 	size_t ident_len;
 	size_t len;		/* file size */
-	char *head;		/* the first head_len bytes of the file (all of
-				 * an image in memory) ... */
-	size_t head_len;
-	Elf *elf;		/* ... and libelf over them */
+	Elf *elf;		/* libelf over the head */
 	Elf *ph_elf;		/* the one the program headers are read from */
-	Elf *fd_elf;		/* libelf over the whole file (FD or BUF), for
-				 * typed parts beyond the head (made on need) */
-	void *map;		/* a private mapping of the file, when made ... */
-	Elf *map_elf;		/* ... and libelf over it */
-	char **bufs;		/* parts read beyond the head, freed at the end */
+	Elf *fd_elf;		/* libelf over the whole file, for typed parts
+				 * beyond the head (made on need; it reads with
+				 * pread, never maps) */
+	char **bufs;		/* converted copies, freed at the end */
 	size_t n_bufs, a_bufs;
 	struct seg *load;
 	size_t n_load, alloc_load;
@@ -78,53 +74,19 @@ static const char *str_at(const struct parse *p, uint64_t idx)
 	return p->strtab + idx;
 }
 
-/*
- * A file is read with pread, only the parts the loader looks at: mapping it
- * costs more (a page fault per part, then the unmapping).  One read of its
- * first HEAD_SIZE bytes holds, in most programs, everything but PT_DYNAMIC:
- * the headers, PT_INTERP, the notes, the hash, symbol and string tables and
- * the version tables.  libelf reads the head in memory; a part beyond it is
- * one more pread, converted by libelf (gelf_xlatetom, or an Elf over the
- * descriptor for the version tables and notes).  A part larger than
- * BIG_CHUNK (the tables of a large C++ library, of which a few pages are
- * used) is read from a private mapping of the file, made on first need.
- */
-#ifndef ELFOBJ_HEAD_SIZE
-#define ELFOBJ_HEAD_SIZE (16u << 10)	/* fuzz builds make it small */
-#endif
-#define HEAD_SIZE ELFOBJ_HEAD_SIZE
-#define BIG_CHUNK (256u << 10)
-
-/* Whether the LEN > 0 bytes at OFF lie in the head (libelf refuses an
- * offset at the very end of what it was given, even for no bytes). */
-static bool in_head(const struct parse *p, uint64_t off, uint64_t len)
-{
-	return len && off < p->head_len && len <= p->head_len - off;
-}
-
-static Elf *mapped(struct parse *p)
-{
-	void *map;
-
-	if (p->map_elf || p->fd < 0)
-		return p->map_elf;
-	map = mmap(NULL, p->len, PROT_READ | PROT_WRITE, MAP_PRIVATE, p->fd, 0);
-	if (map == MAP_FAILED)
-		return NULL;
-	madvise(map, p->len, MADV_RANDOM);
-	p->map = map;
-	p->map_elf = elf_memory(map, p->len);
-	return p->map_elf;
-}
-
-/* libelf over the whole file: for the section headers, and program headers
- * that lie beyond the head. */
+/* libelf over the whole file: for the section headers, program headers
+ * that lie beyond the head, and typed parts beyond the head. */
 static Elf *whole(struct parse *p)
 {
 	if (!p->fd_elf)
-		p->fd_elf = p->fd < 0 ? elf_memory(p->buf, p->len)
-				      : elf_begin(p->fd, ELF_C_READ, NULL);
+		p->fd_elf = p->f->mem ? elf_memory((char *)p->f->mem, p->len)
+				      : elf_begin(p->f->fd, ELF_C_READ, NULL);
 	return p->fd_elf;
+}
+
+static bool in_head(const struct parse *p, uint64_t off, uint64_t len)
+{
+	return elffile_in_head(p->f, off, len);
 }
 
 /* LEN bytes of the file at OFF as TYPE, converted by libelf, or NULL when
@@ -135,38 +97,15 @@ static Elf_Data *chunk(struct parse *p, uint64_t off, uint64_t len, Elf_Type typ
 
 	if (!len || off > p->len || len > p->len - off)
 		return NULL;
-	if (!in_head(p, off, len)) {
-		if (len > BIG_CHUNK && p->fd >= 0)
-			e = mapped(p);
-		else
-			e = whole(p);
-		if (!e)
-			return NULL;
-	}
+	if (!in_head(p, off, len) && !(e = whole(p)))
+		return NULL;
 	return elf_getdata_rawchunk(e, (int64_t)off, len, type);
 }
 
 /* LEN bytes of the file at OFF as they are in the file, or NULL. */
 static const char *bytes(struct parse *p, uint64_t off, uint64_t len)
 {
-	char *b;
-
-	if (!len || off > p->len || len > p->len - off)
-		return NULL;
-	if (in_head(p, off, len))
-		return p->head + off;
-	if (p->fd < 0)
-		return p->buf + off;
-	if (len > BIG_CHUNK && mapped(p))
-		return (const char *)p->map + off;
-	b = xmalloc(len);
-	if (pread(p->fd, b, len, (off_t)off) != (ssize_t)len) {
-		free(b);
-		return NULL;
-	}
-	p->bufs = xgrow(p->bufs, &p->a_bufs, p->n_bufs + 1, sizeof(*p->bufs));
-	p->bufs[p->n_bufs++] = b;
-	return b;
+	return elffile_bytes(p->f, off, len);
 }
 
 /* N entries of TYPE (ENTSZ bytes each in the file) at OFF, as an array of
@@ -558,57 +497,45 @@ static int read_verdef(struct parse *p, struct elfobj *o, const struct dyninfo *
 	return r;
 }
 
-/* The imports worth keeping (elfobj_watch_imports), sorted; all when NULL.
- * A program imports hundreds of names and a few dozen are watched: each name
+/* The imports worth keeping: those of the parse's watch list, or all.  A
+ * program imports hundreds of names and a few dozen are watched: each name
  * is hashed in the pass that checks its terminator, and only names whose
- * hash bit is set in WATCH_BITS are compared. */
-static const char *const *watch;
-static size_t n_watch;
-#define WATCH_BITS 4096
-static uint64_t watch_bits[WATCH_BITS / 64];
-static bool watch_first[256];	/* the first letters of the watched names */
+ * hash bit is set in the watch's bit set are compared. */
 
-/* FNV-1a of the NUL-terminated string at S, at most MAX bytes long; sets
- * *len, or returns false when no NUL comes within MAX bytes. */
+/* FNV-1a (the low 32 bits of util's) of the NUL-terminated string at S, at
+ * most MAX bytes long; sets *len, or returns false when no NUL comes within
+ * MAX bytes. */
 static bool hash_name(const char *s, size_t max, uint32_t *hash, size_t *len)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	const char *z = memchr(s, '\0', max);
 
-	for (i = 0; i < max && s[i]; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	if (i == max)
+	if (!z)
 		return false;
-	*hash = h;
-	*len = i;
+	*len = (size_t)(z - s);
+	*hash = (uint32_t)util_fnv1a(s, *len);
 	return true;
 }
 
-static void watch_set(uint32_t h)
+static void watch_set(struct elfobj_watch *w, uint32_t h)
 {
-	watch_bits[h % WATCH_BITS / 64] |= 1ull << (h % 64);
+	w->bits[h % ELFOBJ_WATCH_BITS / 64] |= 1ull << (h % 64);
 }
 
-static bool watch_maybe(uint32_t h)
+static bool watch_maybe(const struct elfobj_watch *w, uint32_t h)
 {
-	return watch_bits[h % WATCH_BITS / 64] >> (h % 64) & 1;
+	return w->bits[h % ELFOBJ_WATCH_BITS / 64] >> (h % 64) & 1;
 }
 
-void elfobj_watch_imports(const char *const *names, size_t n)
+void elfobj_watch_init(struct elfobj_watch *w, const char *const *names, size_t n)
 {
+	memset(w, 0, sizeof(*w));
 	if (n > ELFOBJ_MAX_WATCH)
 		abort();
-	watch = names;
-	n_watch = n;
-	memset(watch_bits, 0, sizeof(watch_bits));
-	memset(watch_first, 0, sizeof(watch_first));
+	w->names = names;
+	w->n = n;
 	for (size_t i = 0; i < n; i++) {
-		watch_first[(unsigned char)names[i][0]] = true;
-		uint32_t h;
-		size_t len;
-
-		if (hash_name(names[i], SIZE_MAX, &h, &len))
-			watch_set(h);
+		w->first[(unsigned char)names[i][0]] = true;
+		watch_set(w, (uint32_t)util_fnv1a(names[i], strlen(names[i])));
 	}
 }
 
@@ -619,19 +546,23 @@ static int cmp_name(const void *key, const void *elem)
 
 /* Keeps import NAME (LEN bytes, hash H) when it is watched, or when no
  * watch list was given, and sets its bit in o->watched. */
-static void keep_import(struct elfobj *o, const char *name, size_t len, uint32_t h)
+static void keep_import(const struct parse *p, struct elfobj *o, const char *name, size_t len,
+			uint32_t h)
 {
-	const char *const *w;
+	const struct elfobj_watch *w = p->watch;
+	const char *const *at;
+	size_t i;
 
-	if (!watch) {
+	if (!w) {
 		strlist_addn(&o->imports, name, len);
 		return;
 	}
-	if (!watch_maybe(h) ||
-	    !(w = bsearch(name, watch, n_watch, sizeof(*watch), cmp_name)))
+	if (!watch_maybe(w, h) ||
+	    !(at = bsearch(name, w->names, w->n, sizeof(*w->names), cmp_name)))
 		return;
 	strlist_addn(&o->imports, name, len);
-	o->watched[(size_t)(w - watch) / 64] |= 1ull << ((size_t)(w - watch) % 64);
+	i = (size_t)(at - w->names);
+	o->watched[i / 64] |= 1ull << (i % 64);
 }
 
 /* The 32-bit word I of the block B read from the file, in its byte order. */
@@ -737,11 +668,11 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
 		    (!terminated && !memchr(p->strtab + st_name, '\0', p->strsz - st_name)))
 			return bad(p, "bad dynamic symbol name index");
 		name = p->strtab + st_name;
-		if (!*name || (watch && !watch_first[(unsigned char)*name]))
+		if (!*name || (p->watch && !p->watch->first[(unsigned char)*name]))
 			continue;
 		if (!hash_name(name, p->strsz - st_name, &h, &len))
 			return bad(p, "bad dynamic symbol name index");
-		keep_import(o, name, len, h);
+		keep_import(p, o, name, len, h);
 	}
 	strlist_sort_uniq(&o->imports);
 	return 0;
@@ -775,8 +706,11 @@ static void read_static_functions(struct parse *p, struct elfobj *o)
 			    GELF_ST_BIND(sym.st_info) == STB_LOCAL)
 				continue;
 			name = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (name && *name && hash_name(name, SIZE_MAX, &h, &len))
-				keep_import(o, name, len, h);
+			if (name && *name) {
+				len = strlen(name);
+				h = (uint32_t)util_fnv1a(name, len);
+				keep_import(p, o, name, len, h);
+			}
 		}
 		o->has_symtab = true;
 		strlist_sort_uniq(&o->imports);
@@ -784,7 +718,8 @@ static void read_static_functions(struct parse *p, struct elfobj *o)
 	}
 }
 
-/* The FDO dlopen notes (systemd's .note.dlopen) of every PT_NOTE segment. */
+/* The notes of every PT_NOTE segment: FDO dlopen notes (systemd's
+ * .note.dlopen), the Go build ID, the GNU build-id. */
 static void read_notes(struct parse *p, struct elfobj *o)
 {
 	size_t phnum;
@@ -815,6 +750,15 @@ static void read_notes(struct parse *p, struct elfobj *o)
 			if (nh.n_type == ELFOBJ_NOTE_GO_BUILDID && nh.n_namesz == 4 &&
 			    !memcmp(name, "Go\0\0", 4))
 				o->is_go = true;
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    !memcmp(name, "GNU", 4) && nh.n_descsz && nh.n_descsz <= 20 &&
+			    !o->build_id[0])
+				for (size_t k = 0; k < nh.n_descsz; k++) {
+					unsigned char b = (unsigned char)desc[k];
+
+					o->build_id[2 * k] = "0123456789abcdef"[b >> 4];
+					o->build_id[2 * k + 1] = "0123456789abcdef"[b & 15];
+				}
 		}
 	}
 }
@@ -867,7 +811,7 @@ static int parse(struct parse *p, struct elfobj *o)
 		return bad(p, "unknown ELF class");
 	if (p->ident[EI_DATA] != ELFDATA2LSB && p->ident[EI_DATA] != ELFDATA2MSB)
 		return bad(p, "unknown byte order");
-	p->elf = elf_memory(p->head, p->head_len);
+	p->elf = elf_memory(p->f->head, p->f->head_len);
 	if (!p->elf || elf_kind(p->elf) != ELF_K_ELF || !gelf_getehdr(p->elf, &eh))
 		return bad(p, "truncated ELF header");
 	o->ei_class = eh.e_ident[EI_CLASS];
@@ -921,26 +865,28 @@ out:
 	return ret;
 }
 
-static int parse_with(struct parse *p, struct elfobj **ret)
+int elfobj_parse_file(struct elffile *f, const struct elfobj_opts *opts,
+		      struct elfobj **ret, struct strbuf *err)
 {
-	struct elfobj *o = xcalloc(1, sizeof(*o));
+	struct parse p = { .f = f, .watch = opts ? opts->watch : NULL,
+			   .ident = (const unsigned char *)f->head, .ident_len = f->head_len,
+			   .len = (size_t)f->size, .err = err };
+	struct elfobj *o;
 	int r;
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		return seterr(p->err, -ENOSYS, "libelf is out of date");
-	r = parse(p, o);
-	if (p->elf)
-		elf_end(p->elf);
-	if (p->fd_elf)
-		elf_end(p->fd_elf);
-	if (p->map_elf)
-		elf_end(p->map_elf);
-	if (p->map)
-		munmap(p->map, p->len);
-	for (size_t i = 0; i < p->n_bufs; i++)
-		free(p->bufs[i]);
-	free(p->bufs);
-	free(p->load);
+		return seterr(err, -ENOSYS, "libelf is out of date");
+	o = xcalloc(1, sizeof(*o));
+	o->imports_watched = p.watch != NULL;
+	r = parse(&p, o);
+	if (p.elf)
+		elf_end(p.elf);
+	if (p.fd_elf)
+		elf_end(p.fd_elf);
+	for (size_t i = 0; i < p.n_bufs; i++)
+		free(p.bufs[i]);
+	free(p.bufs);
+	free(p.load);
 	if (r < 0) {
 		elfobj_free(o);
 		return r;
@@ -949,47 +895,28 @@ static int parse_with(struct parse *p, struct elfobj **ret)
 	return 0;
 }
 
-int elfobj_parse(void *buf, size_t len, struct elfobj **ret, struct strbuf *err)
+int elfobj_parse(void *buf, size_t len, const struct elfobj_opts *opts, struct elfobj **ret,
+		 struct strbuf *err)
 {
-	/* Read as a file is: the head first, the rest part by part. */
-	struct parse p = { .buf = buf, .fd = -1, .ident = buf, .ident_len = len,
-			   .len = len, .head = buf,
-			   .head_len = len < HEAD_SIZE ? len : HEAD_SIZE, .err = err };
-
-	return parse_with(&p, ret);
-}
-
-int elfobj_parse_fd(int fd, struct elfobj **ret, struct strbuf *err)
-{
-	struct parse p = { .fd = fd, .err = err };
-	struct stat st;
-	ssize_t n;
+	struct elffile f;
 	int r;
 
-	if (fstat(fd, &st) < 0)
-		return seterr(err, -errno, "%s", strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return seterr(err, -EISDIR, "is a directory");
-	if (!S_ISREG(st.st_mode))
-		return seterr(err, -ENOEXEC, "not a regular file");
-	if (st.st_size == 0)
-		return seterr(err, -ENOEXEC, "empty file");
-	p.len = (size_t)st.st_size;
-	p.head = xmalloc(HEAD_SIZE);
-	n = pread(fd, p.head, p.len < HEAD_SIZE ? p.len : HEAD_SIZE, 0);
-	if (n < 0) {
-		r = seterr(err, -errno, "%s", strerror(errno));
-		free(p.head);
-		return r;
-	}
-	/* A file that shrank since fstat is as long as what could be read. */
-	if ((size_t)n < HEAD_SIZE && (size_t)n < p.len)
-		p.len = (size_t)n;
-	p.head_len = (size_t)n;
-	p.ident = (const unsigned char *)p.head;
-	p.ident_len = (size_t)n;
-	r = parse_with(&p, ret);
-	free(p.head);
+	/* Read as a file is: the head first, the rest part by part. */
+	elffile_open_mem(&f, buf, len);
+	r = elfobj_parse_file(&f, opts, ret, err);
+	elffile_close(&f);
+	return r;
+}
+
+int elfobj_parse_fd(int fd, const struct elfobj_opts *opts, struct elfobj **ret,
+		    struct strbuf *err)
+{
+	struct elffile f;
+	int r = elffile_open_fd(&f, fd, err);
+
+	if (r == 0)
+		r = elfobj_parse_file(&f, opts, ret, err);
+	elffile_close(&f);
 	return r;
 }
 

@@ -1,95 +1,103 @@
-/* image: what the image holds, decided from the walk; see image.h. */
+/* image: what the image holds, decided from the programs' records; see
+ * image.h. */
 #include <config.h>
 
-#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scratchroot/elfobj.h"
 #include "scratchroot/image.h"
+#include "scratchroot/ldso.h"
 
 #define MAX_TREE_DEPTH 64
 
-static void problem(struct image_problems *p, bool warning, const char *path,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void problem(struct image_problems *p, bool warning, const char *path,
-		    const char *fmt, ...)
+static struct mreason text(const char *t)
 {
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	strbuf_addf(&sb, "%s\t", path);
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	if (strlist_has(warning ? &p->warnings : &p->errors, sb.buf))
-		strbuf_release(&sb);
-	else
-		strlist_take(warning ? &p->warnings : &p->errors, strbuf_detach(&sb));
+	return (struct mreason){ .role = MR_TEXT, .prog = -1, .item = -1, .text = t };
 }
 
-void image_problems_release(struct image_problems *p)
+static struct mreason of(enum mrole role, size_t prog, size_t item)
 {
-	strlist_clear(&p->errors);
-	strlist_clear(&p->warnings);
-}
-
-static const char *rel(const char *path)
-{
-	return path[0] == '/' && path[1] ? path + 1 : path[0] == '/' ? "." : path;
+	return (struct mreason){ .role = role, .prog = (int)prog, .item = (int)item };
 }
 
 /* Directories above DEST, with the modes of the same directories in the
  * source root when they exist there (a /tmp stays 1777). */
 static void add_parents(struct manifest *m, const struct root *r, const char *dest)
 {
+	struct mreason why = text("directory");
 	struct strbuf sb = STRBUF_INIT;
 
 	for (const char *s = strchr(dest + 1, '/'); s; s = strchr(s + 1, '/')) {
-		struct mentry d = { .type = M_DIR, .mode = 0755, .why = "directory" };
+		struct mentry d = { .type = M_DIR, .mode = 0755 };
 		struct stat st;
 
 		strbuf_reset(&sb);
 		strbuf_add(&sb, dest, (size_t)(s - dest));
 		if (manifest_get(m, sb.buf))
 			continue;
-		if (r && fstatat(r->fd, rel(sb.buf), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISDIR(st.st_mode))
+		if (r && root_lstat(r, sb.buf, &st) == 0 && S_ISDIR(st.st_mode))
 			d.mode = st.st_mode & 01777;
 		d.path = sb.buf;
-		manifest_add(m, &d, NULL);
+		manifest_add(m, &d, &why, NULL);
 	}
 	strbuf_release(&sb);
+}
+
+/* Whether PATH's parent is a directory entry of M. */
+static bool in_a_directory(const struct manifest *m, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const struct mentry *p;
+	char buf[PATH_MAX];
+
+	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(buf))
+		return false;
+	memcpy(buf, path, (size_t)(slash - path));
+	buf[slash - path] = '\0';
+	p = manifest_get(m, buf);
+	return p && p->type == M_DIR;
 }
 
 /* Adds E.  A path whose directories pass through symlinks already in the
  * image (a DEST under /lib when /lib -> usr/lib) lands where the symlinks
  * lead, as it will be found in the container. */
 static int add(struct manifest *m, const struct root *r, struct mentry *e,
-	       struct image_problems *p)
+	       const struct mreason *why, struct diags *d)
 {
 	struct strbuf err = STRBUF_INIT;
-	char *given = e->path, *path = manifest_resolve(m, e->path);
+	char *given = e->path, *path;
 	int ret;
 
+	/* Under a directory of the image, nothing above it is a symlink:
+	 * the path stays as it is, and its parents are there. */
+	if (in_a_directory(m, e->path)) {
+		ret = manifest_add(m, e, why, &err);
+		if (ret < 0)
+			diag_add(d, DIAG_ERROR, given, "%s", err.buf);
+		strbuf_release(&err);
+		return ret < 0 ? -1 : 0;
+	}
+	path = manifest_resolve(m, e->path);
+
 	if (!path || !manifest_path_ok(path)) {
-		problem(p, false, given, !path ? "symlink loop in the image"
-				       : !strcmp(path, "/") ? "the image's root itself cannot be added"
-				       : "not a canonical absolute path in the image");
+		diag_add(d, DIAG_ERROR, given, "%s",
+			 !path ? "symlink loop in the image"
+			 : !strcmp(path, "/") ? "the image's root itself cannot be added"
+			 : "not a canonical absolute path in the image");
 		free(path);
 		return -1;
 	}
 	e->path = path;
 	add_parents(m, strcmp(path, given) ? NULL : r, path);
-	ret = manifest_add(m, e, &err);
+	ret = manifest_add(m, e, why, &err);
 	if (ret < 0)
-		problem(p, false, given, "%s", err.buf);
+		diag_add(d, DIAG_ERROR, given, "%s", err.buf);
 	e->path = given;
 	free(path);
 	strbuf_release(&err);
@@ -101,22 +109,28 @@ static int add(struct manifest *m, const struct root *r, struct mentry *e,
  * path), as the kind of file it is in the source.
  */
 static int add_source(struct manifest *m, const struct root *r, const char *src,
-		      const char *dest, const char *why, const struct image_opts *o,
-		      struct image_problems *p)
+		      const char *dest, const struct mreason *why, const struct image_opts *o,
+		      struct diags *d)
 {
-	struct mentry e = { .path = (char *)(dest ? dest : src), .why = (char *)why };
+	struct mentry e = { .path = (char *)(dest ? dest : src), .src = (char *)src };
+	struct mentry *had = dest ? NULL : manifest_get(m, src);
 	struct stat st;
 	char *target = NULL;
 	int ret;
 
-	if (fstatat(r->fd, rel(src), &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		problem(p, false, src, "%s", strerror(errno));
+	/* Programs of a batch share most of their libraries. */
+	if (had && had->src && !strcmp(had->src, src)) {
+		mentry_add_reason(m, had, why);
+		return 0;
+	}
+	if ((ret = root_lstat(r, src, &st)) < 0) {
+		diag_add(d, DIAG_ERROR, src, "%s", strerror(-ret));
 		return -1;
 	}
 	e.mode = st.st_mode & 07777;
 	if (S_ISLNK(st.st_mode)) {
 		if (root_readlink(r, src, &target) < 0) {
-			problem(p, false, src, "unreadable symlink");
+			diag_add(d, DIAG_ERROR, src, "unreadable symlink");
 			return -1;
 		}
 		e.type = M_LINK;
@@ -124,35 +138,34 @@ static int add_source(struct manifest *m, const struct root *r, const char *src,
 		e.mode = 0777;
 	} else if (S_ISREG(st.st_mode)) {
 		e.type = M_FILE;
-		e.src = (char *)src;
 		e.dev = st.st_dev;
 		e.ino = st.st_ino;
-		e.size = st.st_size;
+		e.size = e.orig_size = e.floor = st.st_size;
 		if ((e.mode & (S_ISUID | S_ISGID)) && !o->keep_setid) {
 			e.mode &= ~(mode_t)(S_ISUID | S_ISGID);
-			problem(p, true, src, "set-user-ID/set-group-ID bits dropped (--keep-setid keeps them)");
+			diag_add(d, DIAG_WARNING, src,
+				 "set-user-ID/set-group-ID bits dropped (--keep-setid keeps them)");
 		}
 	} else if (S_ISDIR(st.st_mode)) {
 		e.type = M_DIR;
 		e.mode &= 01777;
 	} else {
-		problem(p, false, src, "a device, FIFO or socket cannot go into an image");
+		diag_add(d, DIAG_ERROR, src, "a device, FIFO or socket cannot go into an image");
 		return -1;
 	}
-	ret = add(m, r, &e, p);
+	ret = add(m, r, &e, why, d);
 	free(target);
 	return ret;
 }
 
-/* Adds PATHS (canonical source paths) at their own places. */
-static int add_sources(struct manifest *m, const struct root *r,
-		       const struct strlist *paths, const char *why,
-		       const struct image_opts *o, struct image_problems *p)
+/* Adds the symlinks HOPS at their own places for reason WHY. */
+static int add_hops(struct manifest *m, const struct root *r, const struct avec *hops,
+		    const struct mreason *why, const struct image_opts *o, struct diags *d)
 {
 	int ret = 0;
 
-	for (size_t i = 0; i < paths->n; i++)
-		if (add_source(m, r, paths->v[i], NULL, why, o, p) < 0)
+	for (size_t i = 0; i < hops->n; i++)
+		if (add_source(m, r, hops->v[i], NULL, why, o, d) < 0)
 			ret = -1;
 	return ret;
 }
@@ -188,187 +201,158 @@ static char *normalize(const char *path)
 	return strbuf_detach(&sb);
 }
 
-/* The directory a moved object's $ORIGIN becomes. */
-static char *new_origin(const char *new_path)
-{
-	return path_dirname(new_path);
-}
-
 /*
- * Where D goes when the object whose path list found it moved to a place
+ * Where O goes when the object whose path list found it moved to a place
  * whose $ORIGIN is ORIGIN: its search directory template expanded again,
  * plus the rest of the path it was opened by.  NULL when it cannot move.
  */
-static char *relocate(const struct program *prog, const struct dso *d,
+static char *relocate(const struct mprogram *prog, const struct mobject *o,
 		      const char *origin)
 {
+	const struct ldso *l = prog->ldso;
 	struct strlist dirs = STRLIST_INIT;
-	char *out = NULL, *joined;
-	const char *rest;
+	struct strbuf sb = STRBUF_INIT;
+	char *out = NULL;
 
-	if (d->how == HOW_PATH) {
-		if (prog->ldso->flavour == LIBC_GLIBC)
-			search_expand_dst(d->how_tmpl, origin, prog->ldso->dst_lib,
-					  &prog->ldso->platforms, &dirs);
-		if (dirs.n)
-			out = normalize(dirs.v[0]);
-		strlist_clear(&dirs);
-		return out;
-	}
-	rest = d->path + strlen(d->how_dir);
-	if (prog->ldso->flavour == LIBC_MUSL) {
-		char *dir = search_musl_rpath(d->how_tmpl, origin);
+	if (l->flavour == LIBC_MUSL && o->how != HOW_PATH) {
+		char *dir = search_musl_rpath(o->how_tmpl, origin);
 
 		if (dir)
 			strlist_take(&dirs, dir);
-	} else {
-		search_expand_dst(d->how_tmpl, origin, prog->ldso->dst_lib,
-				  &prog->ldso->platforms, &dirs);
+	} else if (l->flavour == LIBC_GLIBC) {
+		search_expand_dst(o->how_tmpl, origin, l->dst_lib, &l->platforms, &dirs);
 	}
 	if (dirs.n) {
-		joined = xmalloc(strlen(dirs.v[0]) + strlen(rest) + 1);
-		strcpy(joined, dirs.v[0]);
-		strcat(joined, rest);
-		out = normalize(joined);
-		free(joined);
+		strbuf_addstr(&sb, dirs.v[0]);
+		if (o->how != HOW_PATH)
+			strbuf_addstr(&sb, o->path + strlen(o->how_dir));
+		out = normalize(sb.buf);
 	}
+	strbuf_release(&sb);
 	strlist_clear(&dirs);
 	return out;
 }
 
-static char *reason(const struct dso *d)
+/* Adds the hwcaps variants of O: found again now, since the record keeps
+ * them as the paths probed. */
+static int add_variants(struct manifest *m, const struct root *r, const struct mobject *ob,
+			size_t pi, size_t oi, const struct image_opts *o, struct diags *d)
 {
-	struct strbuf sb = STRBUF_INIT;
-
-	if (d->why)
-		strbuf_addstr(&sb, d->why);
-	else if (d->is_interp)
-		strbuf_addstr(&sb, "interpreter");
-	else
-		strbuf_addf(&sb, "%s (%s)", d->names.n ? d->names.v[0] : d->path,
-			    search_how_name(d->how));
-	if (d->loader)
-		strbuf_addf(&sb, " for %s", d->loader->path);
-	return strbuf_detach(&sb);
-}
-
-static int add_program(struct manifest *m, const struct walk *w,
-		       const struct program *prog, const struct image_opts *o,
-		       struct image_problems *p)
-{
-	char **moved = xcalloc(prog->n_dsos, sizeof(*moved));
+	struct mreason why = of(MR_VARIANT, pi, oi), hop = of(MR_HOP, pi, oi);
 	int ret = 0;
 
-	for (size_t i = 0; i < prog->n_dsos; i++) {
-		const struct dso *d = prog->dsos[i];
-		char *why = reason(d);
-		size_t owner = prog->n_dsos;
-
-		if (d->is_main && prog->dest) {
-			moved[i] = normalize(prog->dest);
-			if (!moved[i] || !strcmp(moved[i], "/")) {
-				problem(p, false, prog->dest, "destination outside the image");
-				ret = -1;
-			} else if (add_source(m, w->root, d->real, moved[i], "program", o, p) < 0) {
-				ret = -1;
-			}
-			free(why);
-			continue;
-		}
-		if (d->is_main) {
-			free(why);
-			why = xstrdup("program");
-		}
-		/* Who expanded the $ORIGIN that found it? */
-		if (d->how_tmpl) {
-			const struct dso *by = d->how == HOW_PATH ? d->loader : d->how_owner;
-
-			for (owner = 0; owner < prog->n_dsos; owner++)
-				if (prog->dsos[owner] == by)
-					break;
-		}
-		if (owner < prog->n_dsos && moved[owner]) {
-			char *origin = new_origin(moved[owner]);
-
-			moved[i] = relocate(prog, d, origin);
-			free(origin);
-			if (!moved[i]) {
-				problem(p, false, d->path,
-					"cannot follow %s to its new place: '%s' leads outside the image",
-					prog->dest, d->how_tmpl);
-				ret = -1;
-			} else if (add_source(m, w->root, d->real, moved[i], why, o, p) < 0) {
-				ret = -1;
-			}
-			free(why);
-			continue;
-		}
-		if (d->real) {
-			struct strlist alts = STRLIST_INIT;
-
-			if (add_sources(m, w->root, &d->hops, "symlink on the way", o, p) < 0 ||
-			    add_source(m, w->root, d->real, NULL, why, o, p) < 0)
-				ret = -1;
-			for (size_t k = 0; k < d->alts.n; k++) {
-				char *real = NULL;
-
-				if (root_resolve(w->root, d->alts.v[k], NULL, &real, NULL,
-						 &alts) == 0)
-					strlist_take(&alts, real);
-			}
-			if (add_sources(m, w->root, &alts, "hwcaps variant", o, p) < 0)
-				ret = -1;
-			strlist_clear(&alts);
-		}
-		free(why);
-	}
-	for (size_t i = 0; i < prog->n_extras; i++) {
-		const struct walk_extra *x = &prog->extras[i];
-		struct strlist c = STRLIST_INIT;
+	for (size_t k = 0; k < ob->alts.n; k++) {
+		struct strlist hops = STRLIST_INIT;
 		char *real = NULL;
 
-		if (x->data) {
-			struct mentry e = { .path = x->path, .type = M_DATA, .mode = 0644,
-					    .data = x->data, .size = (off_t)x->len,
-					    .why = x->why };
-
-			if (add(m, NULL, &e, p) < 0)
+		if (root_resolve(r, ob->alts.v[k], NULL, &real, NULL, &hops) == 0) {
+			for (size_t h = 0; h < hops.n; h++)
+				if (add_source(m, r, hops.v[h], NULL, &hop, o, d) < 0)
+					ret = -1;
+			if (add_source(m, r, real, NULL, &why, o, d) < 0)
 				ret = -1;
-			continue;
 		}
-		if (x->tree) {
-			struct strlist src = STRLIST_INIT, dest = STRLIST_INIT;
-
-			if (image_add_tree(m, w->root, x->path, NULL, o, &src, &dest, p) < 0)
-				ret = -1;
-			strlist_clear(&src);
-			strlist_clear(&dest);
-			continue;
-		}
-		if (root_resolve(w->root, x->path, NULL, &real, NULL, &c) == 0)
-			strlist_take(&c, real);
-		else
-			problem(p, false, x->path, "needed (%s) but missing in the root", x->why);
-		if (add_sources(m, w->root, &c, x->why, o, p) < 0)
-			ret = -1;
-		strlist_clear(&c);
+		free(real);
+		strlist_clear(&hops);
 	}
-	for (size_t i = 0; i < prog->n_dsos; i++)
+	return ret;
+}
+
+/* The object that expanded the $ORIGIN which found OB, if any. */
+static int origin_owner(const struct mobject *ob)
+{
+	if (!ob->how_tmpl)
+		return -1;
+	return ob->how == HOW_PATH ? ob->loader : ob->how_owner;
+}
+
+static int add_objects(struct manifest *m, const struct root *r, size_t pi,
+		       const struct image_opts *o, struct diags *d)
+{
+	const struct mprogram *prog = &m->progs[pi];
+	char **moved = xcalloc(prog->n_objs + 1, sizeof(*moved));
+	int ret = 0;
+
+	for (size_t i = 0; i < prog->n_objs; i++) {
+		const struct mobject *ob = &prog->objs[i];
+		struct mreason why = of(MR_OBJECT, pi, i), hop = of(MR_HOP, pi, i);
+		int owner = origin_owner(ob);
+
+		/* What could not be read as ELF is the walk's problem, told. */
+		if (!ob->elf)
+			continue;
+		if (ob->is_main && prog->dest) {
+			moved[i] = normalize(prog->dest);
+			if (!moved[i] || !strcmp(moved[i], "/")) {
+				diag_add(d, DIAG_ERROR, prog->dest, "destination outside the image");
+				ret = -1;
+			} else if (add_source(m, r, ob->real, moved[i], &why, o, d) < 0) {
+				ret = -1;
+			}
+			continue;
+		}
+		if (owner >= 0 && moved[owner]) {
+			char *origin = path_dirname(moved[owner]);
+
+			moved[i] = relocate(prog, ob, origin);
+			free(origin);
+			if (!moved[i]) {
+				diag_add(d, DIAG_ERROR, ob->path,
+					 "cannot follow %s to its new place: '%s' leads outside the image",
+					 prog->dest, ob->how_tmpl);
+				ret = -1;
+			} else if (add_source(m, r, ob->real, moved[i], &why, o, d) < 0) {
+				ret = -1;
+			}
+			continue;
+		}
+		if (add_hops(m, r, &ob->hops, &hop, o, d) < 0 ||
+		    add_source(m, r, ob->real, NULL, &why, o, d) < 0 ||
+		    add_variants(m, r, ob, pi, i, o, d) < 0)
+			ret = -1;
+	}
+	for (size_t i = 0; i < prog->n_objs; i++)
 		free(moved[i]);
 	free(moved);
 	return ret;
 }
 
-int image_from_walk(struct manifest *m, const struct walk *w,
-		    const struct image_opts *o, struct image_problems *p)
+static int add_extras(struct manifest *m, const struct root *r, size_t pi,
+		      const struct image_opts *o, struct diags *d)
 {
+	const struct mprogram *prog = &m->progs[pi];
 	int ret = 0;
 
-	for (size_t i = 0; i < w->n_progs; i++)
-		if (add_program(m, w, w->progs[i], o, p) < 0)
+	for (size_t i = 0; i < prog->n_extras; i++) {
+		const struct mextra *x = &prog->extras[i];
+		struct mreason why = of(MR_EXTRA, pi, i), hop = of(MR_EXTRA_HOP, pi, i);
+		struct strlist hops = STRLIST_INIT, src = STRLIST_INIT, dest = STRLIST_INIT;
+		char *real = NULL;
+
+		if (x->data) {
+			struct mentry e = { .path = (char *)x->path, .type = M_DATA, .mode = 0644,
+					    .data = (char *)x->data, .size = (off_t)x->len };
+
+			if (add(m, NULL, &e, &why, d) < 0)
+				ret = -1;
+		} else if (x->tree) {
+			if (image_add_tree(m, r, x->path, NULL, o, &src, &dest, d) < 0)
+				ret = -1;
+		} else if (root_resolve(r, x->path, NULL, &real, NULL, &hops) == 0) {
+			for (size_t h = 0; h < hops.n; h++)
+				if (add_source(m, r, hops.v[h], NULL, &hop, o, d) < 0)
+					ret = -1;
+			if (add_source(m, r, real, NULL, &why, o, d) < 0)
+				ret = -1;
+		} else {
+			diag_add(d, DIAG_ERROR, x->path, "needed (%s) but missing in the root", x->why);
 			ret = -1;
-	if (o->base)
-		image_add_base(m, p);
+		}
+		free(real);
+		strlist_clear(&hops);
+		strlist_clear(&src);
+		strlist_clear(&dest);
+	}
 	return ret;
 }
 
@@ -383,9 +367,11 @@ static const char group[] =
 	"nobody:x:65534:\n"
 	"nonroot:x:65532:\n";
 
-void image_add_base(struct manifest *m, struct image_problems *p)
+/* The distroless base files: the users and groups, /tmp, and the home
+ * directories passwd names (nobody's /nonexistent must not exist). */
+static void add_base(struct manifest *m, struct diags *d)
 {
-	const char *why = "base files (--no-base leaves them out)";
+	struct mreason why = text("base files (--no-base leaves them out)");
 	struct mentry e[] = {
 		{ .path = "/etc", .type = M_DIR, .mode = 0755 },
 		{ .path = "/etc/passwd", .type = M_DATA, .mode = 0644,
@@ -393,6 +379,7 @@ void image_add_base(struct manifest *m, struct image_problems *p)
 		{ .path = "/etc/group", .type = M_DATA, .mode = 0644,
 		  .data = (char *)group, .size = sizeof(group) - 1 },
 		{ .path = "/tmp", .type = M_DIR, .mode = 01777 },
+		{ .path = "/root", .type = M_DIR, .mode = 0700 },
 		{ .path = "/home", .type = M_DIR, .mode = 0755 },
 		{ .path = "/home/nonroot", .type = M_DIR, .mode = 0700, .uid = 65532,
 		  .gid = 65532 },
@@ -401,25 +388,41 @@ void image_add_base(struct manifest *m, struct image_problems *p)
 	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
 		struct mentry *old = manifest_get(m, e[i].path);
 
-		e[i].why = (char *)why;
 		/* A directory the programs need keeps existing, with the
 		 * conventional mode. */
 		if (old && old->type == M_DIR && e[i].type == M_DIR) {
 			old->mode = e[i].mode;
 			old->uid = e[i].uid;
 			old->gid = e[i].gid;
+			mentry_add_reason(m, old, &why);
 			continue;
 		}
 		if (old) {
-			problem(p, false, e[i].path,
-				"a base file goes here, but the image already holds %s%s%s (--without base leaves the base files out)",
-				old->type == M_DIR ? "a directory" : "a file",
-				old->src ? " from " : "", old->src ? old->src : "");
+			diag_add(d, DIAG_ERROR, e[i].path,
+				 "a base file goes here, but the image already holds %s%s%s (--without base leaves the base files out)",
+				 old->type == M_DIR ? "a directory" : "a file",
+				 old->src ? " from " : "", old->src ? old->src : "");
 			continue;
 		}
-		manifest_add(m, &e[i], NULL);
+		manifest_add(m, &e[i], &why, NULL);
 	}
 }
+
+int image_decide(struct manifest *m, const struct root *r, const struct image_opts *o,
+		 struct diags *d)
+{
+	size_t errors = d->errors;
+
+	for (size_t i = 0; i < m->n_progs; i++) {
+		add_objects(m, r, i, o, d);
+		add_extras(m, r, i, o, d);
+	}
+	if (o->base)
+		add_base(m, d);
+	return d->errors > errors ? -1 : 0;
+}
+
+/* ---- --add trees ---- */
 
 static bool is_elf(const struct root *r, const char *real)
 {
@@ -429,28 +432,27 @@ static bool is_elf(const struct root *r, const char *real)
 
 	if (fd < 0)
 		return false;
-	ret = read(fd, magic, SELFMAG) == SELFMAG && !memcmp(magic, ELFMAG, SELFMAG);
+	ret = pread(fd, magic, SELFMAG, 0) == SELFMAG && !memcmp(magic, ELFMAG, SELFMAG);
 	close(fd);
 	return ret;
 }
 
 static int add_tree_at(struct manifest *m, const struct root *r, const char *src,
 		       const char *dest, const struct image_opts *o,
-		       struct strlist *elf_src, struct strlist *elf_dest,
-		       struct image_problems *p, unsigned depth)
+		       struct strlist *elf_src, struct strlist *elf_dest, struct diags *d,
+		       unsigned depth)
 {
-	struct stat st;
-	DIR *dir;
-	struct dirent *de;
+	struct mreason why = text("added with --add");
 	struct strlist names = STRLIST_INIT;
-	int fd, ret;
+	struct stat st;
+	int ret;
 
 	if (depth > MAX_TREE_DEPTH) {
-		problem(p, false, src, "directory tree deeper than %d levels", MAX_TREE_DEPTH);
+		diag_add(d, DIAG_ERROR, src, "directory tree deeper than %d levels", MAX_TREE_DEPTH);
 		return -1;
 	}
-	ret = add_source(m, r, src, dest, "added with --add", o, p);
-	if (ret < 0 || fstatat(r->fd, rel(src), &st, AT_SYMLINK_NOFOLLOW) < 0)
+	ret = add_source(m, r, src, dest, &why, o, d);
+	if (ret < 0 || root_lstat(r, src, &st) < 0)
 		return -1;
 	if (S_ISREG(st.st_mode) && is_elf(r, src)) {
 		strlist_add(elf_src, src);
@@ -458,25 +460,17 @@ static int add_tree_at(struct manifest *m, const struct root *r, const char *src
 	}
 	if (!S_ISDIR(st.st_mode))
 		return 0;
-	fd = openat(r->fd, rel(src), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || !(dir = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		problem(p, false, src, "%s", strerror(errno));
+	if ((ret = root_list_dir(r, src, &names)) < 0) {
+		diag_add(d, DIAG_ERROR, src, "%s", strerror(-ret));
 		return -1;
 	}
-	while ((de = readdir(dir)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			strlist_add(&names, de->d_name);
-	closedir(dir);
-	strlist_sort_uniq(&names);
 	for (size_t i = 0; i < names.n; i++) {
-		char *s = path_join(src, names.v[i]), *d = path_join(dest, names.v[i]);
+		char *s = path_join(src, names.v[i]), *t = path_join(dest, names.v[i]);
 
-		if (add_tree_at(m, r, s, d, o, elf_src, elf_dest, p, depth + 1) < 0)
+		if (add_tree_at(m, r, s, t, o, elf_src, elf_dest, d, depth + 1) < 0)
 			ret = -1;
 		free(s);
-		free(d);
+		free(t);
 	}
 	strlist_clear(&names);
 	return ret;
@@ -484,33 +478,71 @@ static int add_tree_at(struct manifest *m, const struct root *r, const char *src
 
 int image_add_tree(struct manifest *m, const struct root *r, const char *src,
 		   const char *dest, const struct image_opts *o,
-		   struct strlist *elf_src, struct strlist *elf_dest,
-		   struct image_problems *p)
+		   struct strlist *elf_src, struct strlist *elf_dest, struct diags *d)
 {
+	struct mreason hop = text("symlink on the way");
 	struct strlist hops = STRLIST_INIT;
-	char *real = NULL, *d;
+	char *real = NULL, *at;
 	int ret;
 
 	/* The path given is resolved (its symlinks kept when it lands at its
 	 * own place); what lies below it is copied as it is. */
 	ret = root_resolve(r, src, NULL, &real, NULL, &hops);
 	if (ret < 0) {
-		problem(p, false, src, "%s", strerror(-ret));
+		diag_add(d, DIAG_ERROR, src, "%s", strerror(-ret));
 		strlist_clear(&hops);
 		return -1;
 	}
-	d = dest ? normalize(dest) : NULL;
-	if (!d && dest) {
-		problem(p, false, dest, "destination outside the image");
+	at = dest ? normalize(dest) : NULL;
+	if (!at && dest) {
+		diag_add(d, DIAG_ERROR, dest, "destination outside the image");
 		ret = -1;
 	} else {
-		if (!dest && add_sources(m, r, &hops, "symlink on the way", o, p) < 0)
-			ret = -1;
-		if (add_tree_at(m, r, real, d ? d : real, o, elf_src, elf_dest, p, 0) < 0)
+		for (size_t i = 0; !dest && i < hops.n; i++)
+			if (add_source(m, r, hops.v[i], NULL, &hop, o, d) < 0)
+				ret = -1;
+		if (add_tree_at(m, r, real, at ? at : real, o, elf_src, elf_dest, d, 0) < 0)
 			ret = -1;
 	}
-	free(d);
+	free(at);
 	free(real);
 	strlist_clear(&hops);
 	return ret;
+}
+
+/* ---- plans ---- */
+
+static bool packable(const struct elfobj *e, const struct image_plan_opts *o)
+{
+	if (e->kind == ELFOBJ_SELF || (e->soname && !strncmp(e->soname, "ld-", 3)))
+		return false;	/* never the loader */
+	if (e->kind == ELFOBJ_SHARED)
+		return o->upx_libs;
+	return e->kind == ELFOBJ_DYNAMIC_EXEC || e->kind == ELFOBJ_STATIC ||
+	       e->kind == ELFOBJ_STATIC_PIE;
+}
+
+void image_plan(struct manifest *m, const struct root *r, struct elfcache *objs,
+		const struct image_plan_opts *o)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct mentry *e = &m->v[i];
+		struct elfobj *elf;
+		struct stat st = { 0 };
+
+		if (e->type != M_FILE)
+			continue;
+		st.st_dev = e->dev;
+		st.st_ino = e->ino;
+		if (!(elf = elfcache_find(objs, e->dev, e->ino)) &&
+		    (!is_elf(r, e->src) || elfcache_get(objs, r, e->src, &st, &elf, NULL) < 0))
+			continue;
+		e->elf = true;
+		e->floor = (off_t)elf->load_size;
+		e->build_id = elf->build_id[0] ? arena_strdup(&m->arena, elf->build_id) : NULL;
+		e->plan.strip = o->strip;
+		e->plan.sections = o->sections && o->strip != STRIP_NONE;
+		e->plan.debug = o->debug && o->strip != STRIP_NONE;
+		e->plan.upx = o->upx && packable(elf, o);
+	}
 }

@@ -67,9 +67,8 @@ static const char *triplet(uint16_t m, unsigned char cls, uint32_t flags)
 	}
 }
 
-/* musl's LDSO_ARCH (arch/<arch>/reloc.h). */
-static const char *musl_arch(uint16_t m, unsigned char cls, unsigned char data,
-			     uint32_t flags)
+const char *ldso_musl_arch(uint16_t m, unsigned char cls, unsigned char data,
+			   uint32_t flags)
 {
 	switch (m) {
 	case EM_X86_64:
@@ -89,9 +88,9 @@ static const char *musl_arch(uint16_t m, unsigned char cls, unsigned char data,
 	case EM_S390:
 		return "s390x";
 	case EM_RISCV:
-		return "riscv64";
+		return cls == ELFCLASS64 ? "riscv64" : "riscv32";
 	default:
-		return "unknown";
+		return NULL;
 	}
 }
 
@@ -314,6 +313,7 @@ static void musl_facts(struct ldso *l, const struct root *r)
 {
 	char *prefix = path_dirname(l->interp), *pp, *buf = NULL;
 	struct strbuf sb = STRBUF_INIT;
+	const char *arch;
 	size_t len;
 	int ret;
 
@@ -322,8 +322,8 @@ static void musl_facts(struct ldso *l, const struct root *r)
 	free(prefix);
 	if (!strcmp(pp, "/") || !strcmp(pp, "."))
 		pp[0] = '\0';
-	strbuf_addf(&sb, "%s/etc/ld-musl-%s.path", pp,
-		    musl_arch(l->e_machine, l->ei_class, l->ei_data, l->e_flags));
+	arch = ldso_musl_arch(l->e_machine, l->ei_class, l->ei_data, l->e_flags);
+	strbuf_addf(&sb, "%s/etc/ld-musl-%s.path", pp, arch ? arch : "unknown");
 	free(pp);
 	l->musl_path_file = strbuf_detach(&sb);
 	ret = root_read_file(r, l->musl_path_file, 1u << 20, &buf, &len, NULL);

@@ -1,8 +1,8 @@
 /*
- * main: the command line.  Parses options, runs the walk, turns the result
- * into a manifest and hands it to the sinks, picks the report, prints every
- * problem as one line "scratchroot: 'PATH': reason" on stderr, and turns the
- * outcome into the exit status.  The only file that prints or exits.
+ * main: the command line.  The option table and its checks, usage, the
+ * order of the job's steps (walk, decide, shrink, sinks, views), the
+ * printing of every diagnostic as one line "scratchroot: 'PATH': reason" on
+ * stderr, and the exit status.  The only file that prints or exits.
  */
 #include <config.h>
 
@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,10 @@
 #include "scratchroot/archive.h"
 #include "scratchroot/batch.h"
 #include "scratchroot/check.h"
+#include "scratchroot/diag.h"
 #include "scratchroot/image.h"
 #include "scratchroot/needs.h"
+#include "scratchroot/output.h"
 #include "scratchroot/report.h"
 #include "scratchroot/shrink.h"
 #include "scratchroot/tree.h"
@@ -104,24 +107,69 @@ static void on_signal(int sig)
 	sr_interrupted = 1;
 }
 
-static int usage_error(const char *msg)
-{
-	fprintf(stderr, "scratchroot: %s", msg);
-	fputs("\nTry 'scratchroot --help' for more information.\n", stderr);
-	return EXIT_USAGE;
-}
+enum {
+	OPT_TAR = 256, OPT_SYSROOT, OPT_NO_BASE, OPT_WITH, OPT_WITHOUT, OPT_KEEP_SETID,
+	OPT_CHECK, OPT_STRIP, OPT_WHY, OPT_STRIP_SECTIONS, OPT_DEBUG_DIR, OPT_UPX,
+	OPT_UPX_LIBS,
+};
+
+static const struct option longopts[] = {
+	{ "tree", no_argument, NULL, 't' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "tar", required_argument, NULL, OPT_TAR },
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "library-path", required_argument, NULL, 'L' },
+	{ "add", required_argument, NULL, 'a' },
+	{ "no-base", no_argument, NULL, OPT_NO_BASE },
+	{ "with", required_argument, NULL, OPT_WITH },
+	{ "without", required_argument, NULL, OPT_WITHOUT },
+	{ "keep-setid", no_argument, NULL, OPT_KEEP_SETID },
+	{ "force", no_argument, NULL, 'f' },
+	{ "check", optional_argument, NULL, OPT_CHECK },
+	{ "strip", required_argument, NULL, OPT_STRIP },
+	{ "why", no_argument, NULL, OPT_WHY },
+	{ "strip-sections", no_argument, NULL, OPT_STRIP_SECTIONS },
+	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
+	{ "upx", optional_argument, NULL, OPT_UPX },
+	{ "upx-libs", no_argument, NULL, OPT_UPX_LIBS },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
 
 struct opts {
 	enum mode mode;
-	const char *sysroot, *output, *tar, *check_args;
+	const char *sysroot, *output, *tar, *check_args, *debug_dir, *upx_args;
 	struct strlist libpath, adds;
 	struct image_opts image;
+	struct image_plan_opts plan;
 	struct needs_opts needs;
-	struct shrink_opts shrink;
-	bool force, quiet, check, why;
+	bool force, quiet, check, why, help, version;
 	unsigned jobs;		/* 0: one per core */
 	time_t mtime;
 };
+
+/* Prints "scratchroot: MSG" and the hint; returns EXIT_USAGE. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT, esc = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	diag_escape(&esc, sb.buf);
+	fprintf(stderr, "scratchroot: %s\nTry 'scratchroot --help' for more information.\n",
+		esc.buf);
+	strbuf_release(&sb);
+	strbuf_release(&esc);
+	return EXIT_USAGE;
+}
 
 /* FILE:DEST: DEST is what follows the last ':' when it is absolute. */
 static char *split_dest(char *arg)
@@ -132,45 +180,6 @@ static char *split_dest(char *arg)
 		return NULL;
 	*colon = '\0';
 	return colon + 1;
-}
-
-/* Each problem once, in the order first found: the same library can fail
- * the same way for many programs of a batch. */
-static void print_walk_problems(const struct walk *w, bool quiet)
-{
-	struct strmap seen = STRMAP_INIT;
-	struct strbuf line = STRBUF_INIT;
-
-	for (size_t i = 0; i < w->n_problems; i++) {
-		const struct problem *p = &w->problems[i];
-		void **slot;
-
-		if (p->warning && quiet)
-			continue;
-		strbuf_reset(&line);
-		strbuf_addstrs(&line, "scratchroot: '", p->path, "': ",
-			       p->warning ? "warning: " : "", p->msg, "\n", NULL);
-		slot = strmap_put(&seen, line.buf);
-		if (*slot)
-			continue;
-		*slot = slot;
-		fputs(line.buf, stderr);
-	}
-	strbuf_release(&line);
-	strmap_clear(&seen, NULL);
-}
-
-static void print_lines(const struct strlist *l, const char *prefix)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		const char *tab = strchr(l->v[i], '\t');
-
-		if (tab)
-			fprintf(stderr, "scratchroot: '%.*s': %s%s\n", (int)(tab - l->v[i]),
-				l->v[i], prefix, tab + 1);
-		else
-			fprintf(stderr, "scratchroot: %s%s\n", prefix, l->v[i]);
-	}
 }
 
 static int parse_epoch(struct opts *o)
@@ -190,301 +199,252 @@ static int parse_epoch(struct opts *o)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct opts *o)
+static int set_mode(struct opts *o, enum mode m)
 {
-	static const struct option longopts[] = {
-		{ "tree", no_argument, NULL, 't' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "tar", required_argument, NULL, 'T' },
-		{ "sysroot", required_argument, NULL, 'S' },
-		{ "library-path", required_argument, NULL, 'L' },
-		{ "add", required_argument, NULL, 'a' },
-		{ "no-base", no_argument, NULL, 'B' },
-		{ "with", required_argument, NULL, 'W' },
-		{ "without", required_argument, NULL, 'X' },
-		{ "keep-setid", no_argument, NULL, 'K' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "check", optional_argument, NULL, 'C' },
-		{ "strip", required_argument, NULL, 's' },
-		{ "why", no_argument, NULL, 'Y' },
-		{ "strip-sections", no_argument, NULL, 'Z' },
-		{ "debug-dir", required_argument, NULL, 'D' },
-		{ "upx", optional_argument, NULL, 'U' },
-		{ "upx-libs", no_argument, NULL, 'u' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	if (o->mode != MODE_NONE && o->mode != m)
+		return usage_error("--tree, --list and -o/--tar are exclusive");
+	o->mode = m;
+	return 0;
+}
 
-	o->image.base = true;
-	o->shrink.strip = STRIP_ALL;
-	while ((c = getopt_long(argc, argv, "tlo:L:a:fj:qhV", longopts, NULL)) != -1) {
-		enum mode m = MODE_NONE;
+/* One option C with argument ARG.  Returns 0 or EXIT_USAGE. */
+static int take_option(struct opts *o, int c, const char *arg)
+{
+	struct strbuf err = STRBUF_INIT;
+	int ret = 0;
 
-		switch (c) {
-		case 't':
-			m = MODE_TREE;
-			break;
-		case 'l':
-			m = MODE_LIST;
-			break;
-		case 'o':
-			o->output = optarg;
-			m = MODE_OUTPUT;
-			break;
-		case 'T':
-			o->tar = optarg;
-			m = MODE_OUTPUT;
-			break;
-		case 'S':
-			o->sysroot = optarg;
-			break;
-		case 'L':
-			strlist_add(&o->libpath, optarg);
-			break;
-		case 'a':
-			strlist_add(&o->adds, optarg);
-			break;
-		case 'B':
-			o->needs.choice[BUNDLE_BASE] = BUNDLE_WITHOUT;
-			break;
-		case 'W':
-		case 'X': {
-			struct strbuf err = STRBUF_INIT;
+	switch (c) {
+	case 't':
+		return set_mode(o, MODE_TREE);
+	case 'l':
+		return set_mode(o, MODE_LIST);
+	case 'o':
+		o->output = arg;
+		return set_mode(o, MODE_OUTPUT);
+	case OPT_TAR:
+		o->tar = arg;
+		return set_mode(o, MODE_OUTPUT);
+	case OPT_SYSROOT:
+		o->sysroot = arg;
+		break;
+	case 'L':
+		strlist_add(&o->libpath, arg);
+		break;
+	case 'a':
+		strlist_add(&o->adds, arg);
+		break;
+	case OPT_NO_BASE:
+		o->needs.choice[BUNDLE_BASE] = BUNDLE_WITHOUT;
+		break;
+	case OPT_WITH:
+	case OPT_WITHOUT:
+		if (needs_parse_option(&o->needs, arg, c == OPT_WITH, &err) < 0)
+			ret = usage_error("--%s: %s", c == OPT_WITH ? "with" : "without", err.buf);
+		break;
+	case OPT_KEEP_SETID:
+		o->image.keep_setid = true;
+		break;
+	case 'f':
+		o->force = true;
+		break;
+	case OPT_STRIP:
+		if (!strcmp(arg, "all"))
+			o->plan.strip = STRIP_ALL;
+		else if (!strcmp(arg, "debug"))
+			o->plan.strip = STRIP_DEBUG;
+		else if (!strcmp(arg, "none"))
+			o->plan.strip = STRIP_NONE;
+		else
+			ret = usage_error("--strip takes all, debug or none");
+		break;
+	case OPT_STRIP_SECTIONS:
+		o->plan.sections = true;
+		break;
+	case OPT_WHY:
+		o->why = true;
+		break;
+	case OPT_DEBUG_DIR:
+		o->debug_dir = arg;
+		break;
+	case OPT_UPX:
+		o->upx_args = arg ? arg : "";
+		break;
+	case OPT_UPX_LIBS:
+		o->plan.upx_libs = true;
+		break;
+	case OPT_CHECK:
+		o->check = true;
+		o->check_args = arg ? arg : "--version";
+		break;
+	case 'j': {
+		char *end;
+		unsigned long n = strtoul(arg, &end, 10);
 
-			if (needs_parse_option(&o->needs, optarg, c == 'W', &err) < 0) {
-				fprintf(stderr, "scratchroot: --%s: %s\n", c == 'W' ? "with" : "without",
-					err.buf);
-				strbuf_release(&err);
-				return EXIT_USAGE;
-			}
-			break;
-		}
-		case 'K':
-			o->image.keep_setid = true;
-			break;
-		case 'f':
-			o->force = true;
-			break;
-		case 's':
-			if (!strcmp(optarg, "all"))
-				o->shrink.strip = STRIP_ALL;
-			else if (!strcmp(optarg, "debug"))
-				o->shrink.strip = STRIP_DEBUG;
-			else if (!strcmp(optarg, "none"))
-				o->shrink.strip = STRIP_NONE;
-			else
-				return usage_error("--strip takes all, debug or none");
-			break;
-		case 'Z':
-			o->shrink.sections = true;
-			break;
-		case 'Y':
-			o->why = true;
-			break;
-		case 'D':
-			o->shrink.debug_dir = optarg;
-			break;
-		case 'U':
-			o->shrink.upx_args = optarg ? optarg : "";
-			break;
-		case 'u':
-			o->shrink.upx_libs = true;
-			break;
-		case 'C':
-			o->check = true;
-			o->check_args = optarg ? optarg : "--version";
-			break;
-		case 'j': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-
-			if (!*optarg || *end || n < 1 || n > BATCH_MAX_THREADS)
-				return usage_error("--jobs takes a number from 1 to 8");
-			o->jobs = (unsigned)n;
-			break;
-		}
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(EXIT_SUCCESS);
-		case 'V':
-			printf("scratchroot %s\n", PACKAGE_VERSION);
-			exit(EXIT_SUCCESS);
-		default:
-			fputs("Try 'scratchroot --help' for more information.\n", stderr);
-			return EXIT_USAGE;
-		}
-		if (m != MODE_NONE) {
-			if (o->mode != MODE_NONE && o->mode != m)
-				return usage_error("--tree, --list and -o/--tar are exclusive");
-			o->mode = m;
-		}
+		if (!*arg || *end || n < 1 || n > BATCH_MAX_THREADS)
+			ret = usage_error("--jobs takes a number from 1 to %d", BATCH_MAX_THREADS);
+		o->jobs = (unsigned)n;
+		break;
 	}
-	o->image.base = o->needs.choice[BUNDLE_BASE] != BUNDLE_WITHOUT;
+	case 'q':
+		o->quiet = true;
+		break;
+	case 'h':
+		o->help = true;
+		break;
+	case 'V':
+		o->version = true;
+		break;
+	default:
+		fputs("Try 'scratchroot --help' for more information.\n", stderr);
+		ret = EXIT_USAGE;
+	}
+	strbuf_release(&err);
+	return ret;
+}
+
+/* The combinations that make no sense.  Returns 0 or EXIT_USAGE. */
+static int check_options(struct opts *o, int nargs)
+{
 	if (o->mode == MODE_NONE)
 		return usage_error("one of --tree, --list, -o DIR or --tar FILE is required");
-	if (optind >= argc && !o->adds.n)
+	if (nargs <= 0 && !o->adds.n)
 		return usage_error("no input FILE given");
 	if (o->check && !o->output)
 		return usage_error("--check needs -o DIR");
 	if (o->why && o->mode != MODE_LIST)
 		return usage_error("--why goes with --list");
-	if (o->shrink.upx_libs && !o->shrink.upx_args)
+	if (o->plan.upx_libs && !o->upx_args)
 		return usage_error("--upx-libs needs --upx");
-	if (o->shrink.sections && o->shrink.strip == STRIP_NONE)
+	if (o->plan.sections && o->plan.strip == STRIP_NONE)
 		return usage_error("--strip-sections needs stripping (--strip=all or debug)");
-	if (o->shrink.upx_args) {
-		struct strbuf err = STRBUF_INIT;
-
-		if (shrink_find_upx(&err) < 0) {
-			fprintf(stderr, "scratchroot: %s\n", err.buf);
-			strbuf_release(&err);
-			return EXIT_USAGE;
-		}
-	}
 	if (parse_epoch(o) < 0)
 		return usage_error("SOURCE_DATE_EPOCH must be a non-negative integer");
 	return 0;
 }
 
-/* Adds the --add trees to M and walks the ELF files found in them. */
-static int add_trees(const struct opts *o, struct manifest *m, const struct root *r,
-		     struct walk *w, struct image_problems *ip)
+static int parse_args(int argc, char **argv, struct opts *o)
 {
-	int ret = 0;
+	int c, ret;
 
-	for (size_t i = 0; i < o->adds.n; i++) {
+	o->plan.strip = STRIP_ALL;
+	while ((c = getopt_long(argc, argv, "tlo:L:a:fj:qhV", longopts, NULL)) != -1)
+		if ((ret = take_option(o, c, optarg)) != 0)
+			return ret;
+	if (o->help || o->version)
+		return 0;
+	o->image.base = o->needs.choice[BUNDLE_BASE] != BUNDLE_WITHOUT;
+	o->needs.notes = o->mode != MODE_LIST && !o->quiet;
+	o->plan.upx = o->upx_args != NULL;
+	o->plan.debug = o->debug_dir != NULL;
+	return check_options(o, argc - optind);
+}
+
+/* ---- the run ---- */
+
+struct run {
+	struct opts *o;
+	struct root *root;
+	struct elfobj_watch watch;
+	struct elfobj_opts parse;
+	struct elfcache *objs;
+	struct walk *w;
+	struct manifest m;
+	struct diags diags;	/* the walk's, the image's, the outputs' */
+	struct shrink_stats ss;
+	bool sized;		/* ss holds the figures of the plans */
+	bool written;		/* the outputs were published */
+};
+
+/* Walks the inputs (FILE or FILE:DEST), in parts on several threads when
+ * there are many (batch.h). */
+static void walk_inputs(struct run *r, char **args, size_t n)
+{
+	char **files = xcalloc(n + 1, sizeof(*files)), **dests = xcalloc(n + 1, sizeof(*dests));
+
+	for (size_t i = 0; i < n; i++) {
+		files[i] = xstrdup(args[i]);
+		dests[i] = split_dest(files[i]);
+	}
+	batch_walk(r->w, r->o->sysroot ? r->o->sysroot : "/", files, dests, n, r->o->jobs,
+		   &r->o->needs);
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	free(dests);
+}
+
+/* Adds the --add trees to the manifest and walks the ELF files found in
+ * them: what they miss is worth a warning only, since an added tree's
+ * libraries may need the RUNPATH of a program that is not there. */
+static void add_trees(struct run *r)
+{
+	const char *cwd = r->o->sysroot ? "/" : NULL;
+	char here[PATH_MAX];
+
+	if (!cwd)
+		cwd = getcwd(here, sizeof(here)) ? here : "/";
+	for (size_t i = 0; i < r->o->adds.n; i++) {
 		struct strlist src = STRLIST_INIT, dest = STRLIST_INIT;
-		char *arg = xstrdup(o->adds.v[i]), *d = split_dest(arg);
-		char *path = arg[0] == '/' ? xstrdup(arg) : path_join(w->cwd, arg);
+		char *arg = xstrdup(r->o->adds.v[i]), *d = split_dest(arg);
+		char *path = arg[0] == '/' ? xstrdup(arg) : path_join(cwd, arg);
 
-		if (image_add_tree(m, r, path, d, &o->image, &src, &dest, ip) < 0)
-			ret = -1;
-		/* An added tree's libraries may need the RUNPATH of a program
-		 * that is not there: what they miss is worth a warning only. */
-		w->lenient = true;
-		for (size_t k = 0; k < src.n; k++)
-			walk_add_as(w, src.v[k], strcmp(src.v[k], dest.v[k]) ? dest.v[k] : NULL);
-		w->lenient = false;
+		image_add_tree(&r->m, r->root, path, d, &r->o->image, &src, &dest, &r->diags);
+		for (size_t k = 0; k < src.n; k++) {
+			struct program *p = walk_add(r->w, src.v[k],
+						     strcmp(src.v[k], dest.v[k]) ? dest.v[k] : NULL,
+						     WALK_LENIENT);
+
+			if (program_ok(p))
+				needs_apply(r->w, p, &r->o->needs);
+		}
 		strlist_clear(&src);
 		strlist_clear(&dest);
 		free(path);
 		free(arg);
 	}
-	return ret;
 }
 
-static int write_tar(const struct opts *o, const struct manifest *m,
-		     const struct root *r, struct strbuf *err)
+/* The host path of PATH in the root. */
+static char *host_path(const struct run *r, const char *path)
 {
-	char *dir, tmp[PATH_MAX];
-	int fd, ret;
-
-	if (!strcmp(o->tar, "-"))
-		return archive_write_tar(m, r, STDOUT_FILENO, o->mtime, err);
-	dir = path_dirname(o->tar);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.scratchroot-%ld-XXXXXX", dir,
-		 path_basename(o->tar), (long)getpid());
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		tree_remove_stale(fd, path_basename(o->tar));
-		close(fd);
-	}
-	free(dir);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return seterr(err, -errno, "'%s': %s", o->tar, strerror(errno));
-	ret = archive_write_tar(m, r, fd, o->mtime, err);
-	if (!ret && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
-		ret = seterr(err, -errno, "'%s': %s", o->tar, strerror(errno));
-	if (close(fd) < 0 && !ret)
-		ret = seterr(err, -errno, "'%s': %s", o->tar, strerror(errno));
-	if (!ret && rename(tmp, o->tar) < 0)
-		ret = seterr(err, -errno, "'%s': %s", o->tar, strerror(errno));
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return r->o->sysroot ? path_join(r->o->sysroot, path) : xstrdup(path);
 }
 
-static int cmp_size(const void *a, const void *b)
+/* What no output may be, hold or lie in: the sysroot, every file read. */
+static void make_guards(const struct run *r, struct output_guards *g)
 {
-	const struct mentry *x = *(const struct mentry *const *)a;
-	const struct mentry *y = *(const struct mentry *const *)b;
+	if (r->o->sysroot)
+		output_guard(g, r->o->sysroot, "the sysroot", true);
+	for (size_t i = 0; i < r->m.n; i++) {
+		const struct mentry *e = &r->m.v[i];
+		struct strbuf what = STRBUF_INIT;
+		char *host;
 
-	return x->size < y->size ? 1 : x->size > y->size ? -1 : strcmp(x->path, y->path);
-}
-
-/* The files loaded behind DT_NEEDED's back, with their reasons. */
-static void summary_runtime(const struct walk *w)
-{
-	for (size_t i = 0; i < w->n_progs; i++) {
-		const struct program *p = w->progs[i];
-
-		for (size_t j = 0; j < p->n_dsos; j++)
-			if (p->dsos[j]->why)
-				fprintf(stderr, "  run time: %s  (%s)\n", p->dsos[j]->real,
-					p->dsos[j]->why);
-		for (size_t j = 0; j < p->n_extras; j++)
-			fprintf(stderr, "  run time: %s  (%s)\n", p->extras[j].path,
-				p->extras[j].why);
+		if (e->type != M_FILE)
+			continue;
+		host = host_path(r, e->src);
+		strbuf_addstrs(&what, "the input '", e->src, "'", NULL);
+		output_guard(g, host, what.buf, false);
+		strbuf_release(&what);
+		free(host);
 	}
-}
-
-static void summary(const struct manifest *m, const struct shrink_stats *ss)
-{
-	const struct mentry **files = xcalloc(m->n, sizeof(*files));
-	unsigned long long bytes = 0;
-	size_t n = 0, links = 0, dirs = 0;
-
-	for (size_t i = 0; i < m->n; i++) {
-		const struct mentry *e = &m->v[i];
-
-		if (e->type == M_FILE || e->type == M_DATA) {
-			files[n++] = e;
-			bytes += (unsigned long long)e->size;
-		} else if (e->type == M_LINK) {
-			links++;
-		} else {
-			dirs++;
-		}
-	}
-	qsort(files, n, sizeof(*files), cmp_size);
-	fprintf(stderr, "scratchroot: %zu files, %zu symlinks, %zu directories, %.1f MiB"
-		" (%.1f MiB before stripping; the floor is %.1f MiB, %+.1f%%)\n",
-		n, links, dirs, (double)bytes / (1024.0 * 1024.0),
-		(double)ss->before / (1024.0 * 1024.0), (double)ss->floor / (1024.0 * 1024.0),
-		ss->floor ? 100.0 * ((double)bytes - (double)ss->floor) / (double)ss->floor : 0.0);
-	for (size_t i = 0; i < n && i < 5; i++) {
-		fprintf(stderr, "  %8.1f KiB", (double)files[i]->size / 1024.0);
-		if (files[i]->shrunk)
-			fprintf(stderr, " (from %.1f)", (double)files[i]->orig_size / 1024.0);
-		fprintf(stderr, "  %s  (%s)\n", files[i]->path, files[i]->why ? files[i]->why : "");
-	}
-	free(files);
 }
 
 /* Runs each program from the tree (--check).  Returns the number that failed. */
-static int run_checks(const struct opts *o, const struct walk *w)
+static int run_checks(const struct run *r)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct strlist args = STRLIST_INIT;
 	int failed = 0;
 
 	if (check_possible(&err) < 0) {
-		fprintf(stderr, "scratchroot: '%s': %s\n", o->output, err.buf);
+		diag_add((struct diags *)&r->diags, DIAG_ERROR, r->o->output, "%s", err.buf);
 		strbuf_release(&err);
 		return 1;
 	}
-	search_split(o->check_args, " ", &args);
-	for (size_t i = 0; i < w->n_progs; i++) {
-		const struct program *p = w->progs[i];
+	search_split(r->o->check_args, " ", &args);
+	for (size_t i = 0; i < r->m.n_progs; i++) {
+		const struct mprogram *p = &r->m.progs[i];
 		const char *path = p->dest ? p->dest : p->path;
 		char **argv = xcalloc(args.n + 2, sizeof(*argv));
 		struct check_result res;
@@ -494,8 +454,8 @@ static int run_checks(const struct opts *o, const struct walk *w)
 		for (size_t j = 0; j < args.n; j++)
 			if (*args.v[j])
 				argv[k++] = args.v[j];
-		if (check_run(o->output, path, argv, 60, &res, &err) < 0) {
-			fprintf(stderr, "scratchroot: '%s': --check: %s\n", path, err.buf);
+		if (check_run(r->o->output, path, argv, 60, &res, &err) < 0) {
+			diag_add((struct diags *)&r->diags, DIAG_ERROR, path, "--check: %s", err.buf);
 			failed++;
 		} else {
 			const char *nl = strchr(res.out.buf, '\n');
@@ -503,9 +463,9 @@ static int run_checks(const struct opts *o, const struct walk *w)
 
 			if (res.status != 0)
 				failed++;
-			fprintf(stderr, "scratchroot: '%s': --check %s: exit %d%s%.*s\n", path,
-				res.status ? "FAILED" : "ran", res.status, len ? ": " : "", len,
-				res.out.buf);
+			diag_add((struct diags *)&r->diags, res.status ? DIAG_ERROR : DIAG_INFO, path,
+				 "--check %s: exit %d%s%.*s", res.status ? "FAILED" : "ran",
+				 res.status, len ? ": " : "", len, res.out.buf);
 			strbuf_release(&res.out);
 		}
 		free(argv);
@@ -515,192 +475,290 @@ static int run_checks(const struct opts *o, const struct walk *w)
 	return failed;
 }
 
-/* --list --why: every entry of the image but its directories, with its
- * reason. */
-static void list_why(const struct opts *o, struct manifest *m, struct walk *w,
-		     struct image_problems *ip)
+/* The outputs of the run: all written, then all published, or none. */
+struct outputs {
+	struct output tree, tar, debug, stage;
+	bool has_tree, has_tar, has_debug, has_stage;
+};
+
+static void outputs_abort(struct outputs *x)
 {
-	if (image_from_walk(m, w, &o->image, ip) < 0)
-		return;
-	manifest_sort(m);
-	for (size_t i = 0; i < m->n; i++)
-		if (m->v[i].type != M_DIR)
-			printf("%s  (%s)\n", m->v[i].path, m->v[i].why ? m->v[i].why : "");
+	if (x->has_tree)
+		output_abort(&x->tree);
+	if (x->has_tar)
+		output_abort(&x->tar);
+	if (x->has_debug)
+		output_abort(&x->debug);
+	if (x->has_stage)
+		output_abort(&x->stage);
+	memset(x, 0, sizeof(*x));
 }
 
-/* --tree: the walk, with the sizes the image's files would have. */
-static void tree_view(const struct opts *o, struct manifest *m, const struct root *r,
-		      struct walk *w, struct image_problems *ip, struct strlist *notes)
+/* Where the staged copies go: inside the tree's temporary (one temporary
+ * for a killed run to leave, and hard links into the tree), or $TMPDIR. */
+static int open_stage(struct outputs *x, struct strbuf *err)
 {
-	struct strbuf err = STRBUF_INIT;
-	struct shrink_stats ss;
-	bool sized = false;
+	const char *tmp = getenv("TMPDIR");
+	char *dir;
+	int fd, ret;
 
-	if (!w->n_errors && image_from_walk(m, w, &o->image, ip) == 0 && !ip->errors.n) {
-		manifest_sort(m);
-		sized = shrink_manifest(m, r, &o->shrink, &ss, notes, &err) == 0;
-	}
-	report_tree(w, sized ? m : NULL, sized ? &ss : NULL, stdout);
-	strbuf_release(&err);
-}
+	if (x->has_tree) {
+		char *trimmed = xstrdup(x->tree.path), *parent;
 
-static int output(const struct opts *o, struct manifest *m, const struct root *r,
-		  struct walk *w, struct image_problems *ip, struct strlist *notes)
-{
-	struct strbuf err = STRBUF_INIT;
-	struct tree_stats st = { 0 };
-	struct shrink_stats ss;
-	int ret = 0;
+		for (size_t n = strlen(trimmed); n > 1 && trimmed[n - 1] == '/'; n--)
+			trimmed[n - 1] = '\0';
+		parent = path_dirname(trimmed);
+		free(trimmed);
 
-	if (image_from_walk(m, w, &o->image, ip) < 0 || ip->errors.n) {
-		ret = EXIT_JOB;
-		goto out;
+		dir = x->tree.mnt_fd >= 0 ? xstrdup(x->tree.path) : xstrdup(parent);
+		free(parent);
+		parent = dir;
+		dir = path_join(parent, x->tree.tmp);
+		free(parent);
+		ret = output_scratch(&x->stage, x->tree.fd, dir, err);
+	} else {
+		dir = xstrdup(tmp && *tmp ? tmp : "/tmp");
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		ret = fd < 0 ? seterr(err, -errno, "'%s': %s", dir, strerror(errno))
+			     : output_scratch(&x->stage, fd, dir, err);
+		if (fd >= 0)
+			close(fd);
 	}
-	manifest_sort(m);
-	if (shrink_manifest(m, r, &o->shrink, &ss, notes, &err) < 0) {
-		fprintf(stderr, "scratchroot: %s\n", err.buf);
-		ret = EXIT_JOB;
-		goto out;
-	}
-	if (o->output) {
-		struct tree_opts to = { .mtime = o->mtime, .force = o->force };
-
-		if (tree_write(m, r, o->output, &to, &st, &err) < 0) {
-			fprintf(stderr, "scratchroot: %s\n", err.buf);
-			ret = EXIT_JOB;
-			goto out;
-		}
-		if (!st.owners_kept && !o->quiet)
-			fprintf(stderr, "scratchroot: '%s': warning: not root, so files belong to you, not 0:0 (the tar has exact owners)\n",
-				o->output);
-	}
-	if (o->tar && write_tar(o, m, r, &err) < 0) {
-		fprintf(stderr, "scratchroot: %s\n", err.buf);
-		ret = EXIT_JOB;
-		goto out;
-	}
-	if (!o->quiet) {
-		summary(m, &ss);
-		summary_runtime(w);
-	}
-	if (o->check && run_checks(o, w))
-		ret = EXIT_JOB;
-out:
-	strbuf_release(&err);
+	free(dir);
+	x->has_stage = ret == 0;
 	return ret;
 }
 
-/* Walks the inputs (FILE, or FILE:DEST with -o), in parts on several
- * threads when there are many (batch.h). */
-static void walk_inputs(const struct opts *o, struct walk *w, char **args, size_t n)
+static int open_outputs(struct run *r, struct outputs *x, struct strbuf *err)
 {
-	char **files = xcalloc(n + 1, sizeof(*files)), **dests = xcalloc(n + 1, sizeof(*dests));
+	struct output_guards g = OUTPUT_GUARDS_INIT;
+	int ret = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		files[i] = xstrdup(args[i]);
-		dests[i] = o->mode == MODE_OUTPUT ? split_dest(files[i]) : NULL;
-	}
-	/* The run-time rules go with the walk unless --add trees are walked
-	 * between them (their problems come before those of the rules). */
-	batch_walk(w, o->sysroot ? o->sysroot : "/", files, dests, n, o->jobs,
-		   o->mode == MODE_OUTPUT && o->adds.n ? NULL : &o->needs, o->mode != MODE_LIST);
-	for (size_t i = 0; i < n; i++)
-		free(files[i]);
-	free(files);
-	free(dests);
+	make_guards(r, &g);
+	if (r->o->output && (ret = output_dir(&x->tree, r->o->output, r->o->force, &g, err)) == 0)
+		x->has_tree = true;
+	if (!ret && r->o->tar && (ret = output_file(&x->tar, r->o->tar, r->o->force, &g, err)) == 0)
+		x->has_tar = true;
+	if (!ret && r->o->debug_dir && (ret = output_merge(&x->debug, r->o->debug_dir, &g, err)) == 0)
+		x->has_debug = true;
+	if (!ret)
+		ret = open_stage(x, err);
+	output_guards_release(&g);
+	return ret;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define FREE_AT_EXIT 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FREE_AT_EXIT 1
-#endif
-#endif
-#ifndef FREE_AT_EXIT
-#define FREE_AT_EXIT 0
-#endif
+static int write_outputs(struct run *r, struct outputs *x, struct strbuf *err)
+{
+	struct tree_stats st = { 0 };
+	char *stage_path = path_join(x->stage.path, x->stage.tmp);
+	int ret;
+
+	ret = shrink_stage(&r->m, r->root, fcntl(x->stage.fd, F_DUPFD_CLOEXEC, 0), stage_path,
+			   r->o->upx_args, &r->ss, &r->diags, err);
+	free(stage_path);
+	if (!ret && x->has_tar)
+		ret = archive_write_tar(&r->m, r->root, x->tar.fd, r->o->tar, r->o->mtime, err);
+	if (!ret && x->has_debug)
+		ret = shrink_write_debug(&r->m, &x->debug, err);
+	if (!ret && x->has_tree)
+		ret = tree_write(&r->m, r->root, x->tree.fd, r->o->output, r->o->mtime, &st, err);
+	if (!ret && x->has_tree && !st.owners_kept)
+		diag_add(&r->diags, DIAG_WARNING, r->o->output,
+			 "not root, so files belong to you, not 0:0 (the tar has exact owners)");
+	return ret;
+}
+
+static int commit_outputs(const struct run *r, struct outputs *x, struct strbuf *err)
+{
+	int ret = 0;
+
+	/* The staged copies are in the tree's temporary: gone before it gets
+	 * its last mtime and is published. */
+	if (x->has_stage) {
+		x->has_stage = false;
+		output_abort(&x->stage);
+	}
+	if (x->has_tree)
+		ret = tree_finish(x->tree.fd, r->o->output, r->o->mtime, err);
+	if (!ret && x->has_tree) {
+		x->has_tree = false;
+		ret = output_commit(&x->tree, err);
+	}
+	if (!ret && x->has_tar) {
+		x->has_tar = false;
+		ret = output_commit(&x->tar, err);
+	}
+	if (!ret && x->has_debug) {
+		x->has_debug = false;
+		ret = output_commit(&x->debug, err);
+	}
+	return ret;
+}
+
+/* -o, --tar, --debug-dir: shrink into staging, write every output, publish
+ * them all.  Returns 0 or -1 (problem recorded). */
+static int output(struct run *r)
+{
+	struct outputs x = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	int ret;
+
+	image_plan(&r->m, r->root, r->objs, &r->o->plan);
+	ret = open_outputs(r, &x, &err);
+	if (!ret)
+		ret = write_outputs(r, &x, &err);
+	if (!ret)
+		ret = commit_outputs(r, &x, &err);
+	if (ret < 0)
+		diag_add(&r->diags, DIAG_ERROR, NULL, "%s", err.buf);
+	outputs_abort(&x);
+	strbuf_release(&err);
+	r->written = !ret;
+	if (!ret && r->o->check && run_checks(r))
+		ret = -1;
+	return ret;
+}
+
+/* Every diagnostic of the class (NOTES or not) once, in the order found;
+ * warnings and notes are for people: not with -q, notes not with --list. */
+static void print_diags(const struct run *r, bool notes, struct strmap *seen)
+{
+	struct strbuf line = STRBUF_INIT;
+
+	for (size_t i = 0; i < r->diags.n; i++) {
+		const struct diag *d = &r->diags.v[i];
+		void **slot;
+
+		if ((d->severity == DIAG_NOTE) != notes ||
+		    (d->severity != DIAG_ERROR && d->severity != DIAG_INFO && r->o->quiet) ||
+		    (d->severity == DIAG_NOTE && r->o->mode == MODE_LIST))
+			continue;
+		strbuf_reset(&line);
+		diag_format(d, &line);
+		slot = strmap_put(seen, line.buf);
+		if (*slot)
+			continue;
+		*slot = slot;
+		fprintf(stderr, "%s\n", line.buf);
+	}
+	strbuf_release(&line);
+}
+
+/* Errors and warnings, the summary of what was written, the notes. */
+static void say(const struct run *r)
+{
+	struct strmap seen = STRMAP_INIT;
+
+	print_diags(r, false, &seen);
+	if (r->written && !r->o->quiet)
+		report_summary(&r->m, &r->ss, stderr);
+	print_diags(r, true, &seen);
+	strmap_clear(&seen, NULL);
+}
+
+static int start(struct run *r)
+{
+	struct strbuf err = STRBUF_INIT;
+	const char *dir = r->o->sysroot ? r->o->sysroot : "/";
+	char cwd[PATH_MAX];
+
+	/* Only a run that writes packs: the views carry out nothing. */
+	if (r->o->upx_args && r->o->mode == MODE_OUTPUT && shrink_find_upx(&err) < 0) {
+		fprintf(stderr, "scratchroot: %s\n", err.buf);
+		strbuf_release(&err);
+		return EXIT_USAGE;
+	}
+	if (root_open(dir, &r->root, &err) < 0) {
+		diag_add(&r->diags, DIAG_ERROR, dir, "%s", err.buf);
+		strbuf_release(&err);
+		return EXIT_JOB;
+	}
+	if (r->o->sysroot || !getcwd(cwd, sizeof(cwd)))
+		strcpy(cwd, "/");
+	needs_watch(&r->watch);
+	r->parse.watch = &r->watch;
+	r->objs = elfcache_new(&r->parse);
+	r->w = walk_new(r->root, cwd, &r->o->libpath, r->objs);
+	manifest_init(&r->m);
+	return 0;
+}
+
+static void finish(struct run *r)
+{
+	manifest_release(&r->m);
+	walk_free(r->w);
+	elfcache_free(r->objs);
+	root_free(r->root);
+	diags_release(&r->diags);
+}
+
+/* The job: walk, decide, then the view or the outputs.  Returns the exit
+ * status. */
+static int job(struct opts *o, char **args, size_t n)
+{
+	struct run r = { .o = o };
+	int ret = start(&r);
+
+	if (ret)
+		goto out;
+	walk_inputs(&r, args, n);
+	add_trees(&r);
+	if (sr_interrupted) {
+		diag_add(&r.diags, DIAG_ERROR, NULL, "interrupted");
+		goto out;
+	}
+	walk_record(r.w, &r.m);
+	walk_take_diags(r.w, &r.diags);
+	image_decide(&r.m, r.root, &o->image, &r.diags);
+	manifest_sort(&r.m);
+	if (o->mode == MODE_LIST && !r.diags.errors)
+		(o->why ? report_why : report_list)(&r.m, stdout);
+	if (o->mode == MODE_TREE) {
+		struct strbuf err = STRBUF_INIT;
+
+		if (!r.diags.errors) {
+			image_plan(&r.m, r.root, r.objs, &o->plan);
+			r.sized = shrink_measure(&r.m, r.root, &r.ss, &r.diags, &err) == 0;
+			if (!r.sized)
+				diag_add(&r.diags, DIAG_ERROR, NULL, "%s", err.buf);
+		}
+		report_tree(&r.m, r.sized ? &r.ss : NULL, stdout);
+		strbuf_release(&err);
+	}
+	if (o->mode == MODE_OUTPUT && !r.diags.errors)
+		output(&r);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		diag_add(&r.diags, DIAG_ERROR, "stdout", "%s", strerror(errno));
+out:
+	say(&r);
+	if (!ret && r.diags.errors)
+		ret = EXIT_JOB;
+	finish(&r);
+	return ret;
+}
 
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	struct image_problems ip = { STRLIST_INIT, STRLIST_INIT };
-	struct strlist notes = STRLIST_INIT;
-	struct strbuf err = STRBUF_INIT;
-	struct manifest m;
-	struct root *root = NULL;
-	struct walk *w = NULL;
-	char cwd[PATH_MAX];
-	int ret;
+	int ret = parse_args(argc, argv, &o);
 
-	manifest_init(&m);
-	ret = parse_args(argc, argv, &o);
-	if (ret)
-		goto out;
-	needs_watch();
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	if (root_open(o.sysroot ? o.sysroot : "/", &root, &err) < 0) {
-		fprintf(stderr, "scratchroot: '%s': %s\n", o.sysroot ? o.sysroot : "/", err.buf);
-		ret = EXIT_JOB;
-		goto out;
+	if (!ret && o.help)
+		fputs(usage_text, stdout);
+	else if (!ret && o.version)
+		printf("scratchroot %s\n", PACKAGE_VERSION);
+	else if (!ret) {
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		signal(SIGHUP, on_signal);
+		/* A closed pipe is a write error of its own output, reported
+		 * as one; it never kills the tool. */
+		signal(SIGPIPE, SIG_IGN);
+		ret = job(&o, argv + optind, (size_t)(argc - optind));
 	}
-	if (o.sysroot || !getcwd(cwd, sizeof(cwd)))
-		strcpy(cwd, "/");
-	w = walk_new(root, cwd);
-	for (size_t i = 0; i < o.libpath.n; i++)
-		strlist_add(&w->library_path, o.libpath.v[i]);
-	walk_inputs(&o, w, argv + optind, (size_t)(argc - optind));
-	strlist_add_all(&notes, &w->notes);
-	if (sr_interrupted) {
-		fputs("scratchroot: interrupted\n", stderr);
+	if ((o.help || o.version) && (fflush(stdout) != 0 || ferror(stdout)))
 		ret = EXIT_JOB;
-		goto out;
-	}
-	if (o.mode == MODE_OUTPUT && add_trees(&o, &m, root, w, &ip) < 0)
-		ret = EXIT_JOB;
-	for (size_t i = 0; i < w->n_progs; i++)
-		/* --list is for scripts and prints no notes: none are made. */
-		if (w->progs[i]->ok &&
-		    needs_apply(w, w->progs[i], &o.needs, o.mode == MODE_LIST ? NULL : &notes) < 0)
-			ret = EXIT_JOB;
-	if (o.mode == MODE_TREE)
-		tree_view(&o, &m, root, w, &ip, &notes);
-	else if (o.mode == MODE_LIST && !w->n_errors && !o.why)
-		report_list(w, stdout);
-	else if (o.mode == MODE_LIST && !w->n_errors)
-		list_why(&o, &m, w, &ip);
-	print_walk_problems(w, o.quiet);
-	if (w->n_errors)
-		ret = EXIT_JOB;
-	if (o.mode == MODE_OUTPUT && !ret)
-		ret = output(&o, &m, root, w, &ip, &notes);
-	print_lines(&ip.errors, "");
-	if (!o.quiet) {
-		print_lines(&ip.warnings, "warning: ");
-		/* --list is for scripts: the notes go with --tree and -o. */
-		if (o.mode != MODE_LIST)
-			print_lines(&notes, "note: ");
-	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "scratchroot: 'stdout': %s\n", strerror(errno));
-		ret = EXIT_JOB;
-	}
-out:
-	/* The process ends here: handing back a large batch's memory piece by
-	 * piece costs a fifth of its run.  Builds under AddressSanitizer free
-	 * everything, so that a leak still shows. */
-	if (!FREE_AT_EXIT)
-		return ret;
-	walk_free(w);
-	root_free(root);
-	manifest_release(&m);
-	image_problems_release(&ip);
-	strlist_clear(&notes);
 	needs_opts_release(&o.needs);
 	strlist_clear(&o.libpath);
 	strlist_clear(&o.adds);
-	strbuf_release(&err);
 	return ret;
 }

@@ -1,17 +1,17 @@
-/* manifest: the image's entry list; see manifest.h. */
+/* manifest: the image's entries and the programs' records; see manifest.h. */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "scratchroot/manifest.h"
 
-static const char *type_name(enum mtype t)
+const char *mtype_name(enum mtype t)
 {
 	switch (t) {
 	case M_DIR:
@@ -29,27 +29,20 @@ static const char *type_name(enum mtype t)
 void manifest_init(struct manifest *m)
 {
 	memset(m, 0, sizeof(*m));
-}
-
-static void entry_release(struct mentry *e)
-{
-	if (e->shrunk)
-		close(e->shrunk_fd);
-	free(e->path);
-	free(e->src);
-	free(e->target);
-	free(e->data);
-	free(e->why);
+	m->stage_fd = -1;
 }
 
 void manifest_release(struct manifest *m)
 {
 	for (size_t i = 0; i < m->n; i++)
-		entry_release(&m->v[i]);
+		free(m->v[i].reasons);
 	free(m->v);
-	free(m->index);
-	free(m->parents);
-	strlist_clear(&m->parent_names);
+	free(m->progs);
+	strmap_clear(&m->index, NULL);
+	strmap_clear(&m->parents, NULL);
+	arena_release(&m->arena);
+	if (m->stage_fd >= 0)
+		close(m->stage_fd);
 	manifest_init(m);
 }
 
@@ -68,101 +61,30 @@ bool manifest_path_ok(const char *p)
 	}
 }
 
-static size_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return (size_t)h;
-}
-
-static size_t *slot(const struct manifest *m, const char *path)
-{
-	for (size_t i = hash(path) & (m->index_cap - 1);; i = (i + 1) & (m->index_cap - 1))
-		if (!m->index[i] || !strcmp(m->v[m->index[i] - 1].path, path))
-			return &m->index[i];
-}
-
-static void reindex(struct manifest *m)
-{
-	size_t cap = 64;
-
-	while (cap < m->n * 2 + 2)
-		cap *= 2;
-	free(m->index);
-	m->index = xcalloc(cap, sizeof(*m->index));
-	m->index_cap = cap;
-	for (size_t i = 0; i < m->n; i++)
-		*slot(m, m->v[i].path) = i + 1;
-}
-
-/* The set of every directory some entry lies under (its parents). */
-static size_t *pslot(const struct manifest *m, const char *path)
-{
-	for (size_t i = hash(path) & (m->parents_cap - 1);;
-	     i = (i + 1) & (m->parents_cap - 1))
-		if (!m->parents[i] || !strcmp(m->parent_names.v[m->parents[i] - 1], path))
-			return &m->parents[i];
-}
-
-static bool set_has(const struct manifest *m, const char *path)
-{
-	return m->parents_cap && *pslot(m, path);
-}
-
-static void set_add(struct manifest *m, const char *path, size_t len)
-{
-	char *p = xstrndup(path, len);
-
-	if (set_has(m, p)) {
-		free(p);
-		return;
-	}
-	strlist_take(&m->parent_names, p);
-	if (m->parent_names.n * 2 >= m->parents_cap) {
-		size_t cap = m->parents_cap ? m->parents_cap * 2 : 64;
-
-		free(m->parents);
-		m->parents = xcalloc(cap, sizeof(*m->parents));
-		m->parents_cap = cap;
-		for (size_t i = 0; i < m->parent_names.n; i++)
-			*pslot(m, m->parent_names.v[i]) = i + 1;
-	} else {
-		*pslot(m, p) = m->parent_names.n;
-	}
-}
-
+/* Records every directory PATH lies under; they are already there when
+ * its parent is. */
 static void note_parents(struct manifest *m, const char *path)
 {
-	size_t len = strlen(path);
+	struct strbuf sb = STRBUF_INIT;
 
-	for (;;) {
-		char *prefix;
-		bool had;
+	strbuf_addstr(&sb, path);
+	for (char *s = strrchr(sb.buf, '/'); s && s != sb.buf; s = strrchr(sb.buf, '/')) {
+		void **slot;
 
-		while (len > 0 && path[len - 1] != '/')
-			len--;
-		if (len <= 1)
-			return;
-		len--;
-		prefix = xstrndup(path, len);
-		had = set_has(m, prefix);
-		free(prefix);
-		if (had)
-			return;	/* and so are its own parents */
-		set_add(m, path, len);
+		strbuf_setlen(&sb, (size_t)(s - sb.buf));
+		slot = strmap_put(&m->parents, sb.buf);
+		if (*slot)
+			break;
+		*slot = m;
 	}
+	strbuf_release(&sb);
 }
 
 struct mentry *manifest_get(const struct manifest *m, const char *path)
 {
-	size_t *s;
+	size_t i = (size_t)(uintptr_t)strmap_get(&m->index, path);
 
-	if (!m->index_cap)
-		return NULL;
-	s = slot(m, path);
-	return *s ? &m->v[*s - 1] : NULL;
+	return i ? &m->v[i - 1] : NULL;
 }
 
 static bool same(const struct mentry *a, const struct mentry *b)
@@ -182,33 +104,46 @@ static bool same(const struct mentry *a, const struct mentry *b)
 	return false;
 }
 
-static const char *origin(const struct mentry *e)
+/* Where E's content comes from, for a conflict's message: its source, its
+ * target, or (generated) the rule that made it. */
+static const char *origin(const struct mentry *e, const struct mreason *why)
 {
-	return e->type == M_FILE ? e->src : e->type == M_LINK ? e->target
-					: e->why ? e->why : "";
+	if (e->type == M_FILE)
+		return e->src;
+	if (e->type == M_LINK)
+		return e->target;
+	return why && why->role == MR_TEXT ? why->text : e->path;
 }
 
-int manifest_add(struct manifest *m, const struct mentry *e, struct strbuf *err)
+void mentry_add_reason(struct manifest *m, struct mentry *e, const struct mreason *why)
+{
+	if (!why)
+		return;
+	/* Programs come in order: a program's reasons are the last ones. */
+	for (size_t i = e->n_reasons; i-- > 0 && e->reasons[i].prog == why->prog;) {
+		const struct mreason *r = &e->reasons[i];
+
+		if (r->role == why->role && r->item == why->item &&
+		    (r->role != MR_TEXT || !strcmp(r->text, why->text)))
+			return;
+	}
+	e->reasons = xgrow(e->reasons, &e->a_reasons, e->n_reasons + 1, sizeof(*e->reasons));
+	e->reasons[e->n_reasons] = *why;
+	if (why->role == MR_TEXT)
+		e->reasons[e->n_reasons].text = arena_strdup(&m->arena, why->text);
+	e->n_reasons++;
+}
+
+/* Whether E may go into M: nothing under a symlink or a file, nothing that
+ * would hide entries below it. */
+static int fits(const struct manifest *m, const struct mentry *e, struct strbuf *err)
 {
 	struct strbuf parent = STRBUF_INIT;
-	struct mentry *old, *n;
+	int ret = 0;
 
-	if (!manifest_path_ok(e->path))
-		return seterr(err, -EINVAL, "'%s' is not an absolute canonical path", e->path);
-	old = manifest_get(m, e->path);
-	if (old) {
-		if (same(old, e)) {
-			/* A directory keeps the first mode it was given. */
-			return 0;
-		}
-		return seterr(err, -EEXIST, "%s from '%s' conflicts with %s from '%s'",
-			      type_name(e->type), origin(e), type_name(old->type), origin(old));
-	}
-	/* Nothing may lie under a symlink or a file ... */
-	if (e->type != M_DIR && set_has(m, e->path))
+	if (e->type != M_DIR && strmap_get(&m->parents, e->path))
 		return seterr(err, -ENOTDIR, "%s '%s' would hide what the image holds below it",
-			      type_name(e->type), e->path);
-	/* ... and no parent may be one: paths are canonical. */
+			      mtype_name(e->type), e->path);
 	strbuf_addstr(&parent, e->path);
 	for (char *s = strrchr(parent.buf, '/'); s && s != parent.buf;
 	     s = strrchr(parent.buf, '/')) {
@@ -217,51 +152,66 @@ int manifest_add(struct manifest *m, const struct mentry *e, struct strbuf *err)
 		strbuf_setlen(&parent, (size_t)(s - parent.buf));
 		p = manifest_get(m, parent.buf);
 		if (p && p->type != M_DIR) {
-			int r = seterr(err, -ENOTDIR, "'%s' lies under %s '%s'", e->path,
-				       type_name(p->type), p->path);
-
-			strbuf_release(&parent);
-			return r;
+			ret = seterr(err, -ENOTDIR, "'%s' lies under %s '%s'", e->path,
+				     mtype_name(p->type), p->path);
+			break;
 		}
+		if (p)
+			break;	/* a directory entry: its own parents were checked */
 	}
 	strbuf_release(&parent);
+	return ret;
+}
+
+int manifest_add(struct manifest *m, const struct mentry *e, const struct mreason *why,
+		 struct strbuf *err)
+{
+	struct mentry *old, *n;
+	int ret;
+
+	if (!manifest_path_ok(e->path))
+		return seterr(err, -EINVAL, "'%s' is not an absolute canonical path", e->path);
+	old = manifest_get(m, e->path);
+	if (old) {
+		if (!same(old, e))
+			return seterr(err, -EEXIST, "%s from '%s' conflicts with %s from '%s'",
+				      mtype_name(e->type), origin(e, why), mtype_name(old->type),
+				      origin(old, old->n_reasons ? &old->reasons[0] : NULL));
+		mentry_add_reason(m, old, why);
+		return 0;
+	}
+	ret = fits(m, e, err);
+	if (ret < 0)
+		return ret;
 	m->v = xgrow(m->v, &m->alloc, m->n + 1, sizeof(*m->v));
 	n = &m->v[m->n++];
 	*n = *e;
-	n->path = xstrdup(e->path);
-	n->src = e->src ? xstrdup(e->src) : NULL;
-	n->target = e->target ? xstrdup(e->target) : NULL;
-	n->why = e->why ? xstrdup(e->why) : NULL;
-	n->data = NULL;
+	n->path = arena_strdup(&m->arena, e->path);
+	n->src = e->src ? arena_strdup(&m->arena, e->src) : NULL;
+	n->target = e->target ? arena_strdup(&m->arena, e->target) : NULL;
+	n->reasons = NULL;
+	n->n_reasons = n->a_reasons = 0;
 	if (e->type == M_DATA) {
-		n->data = xmalloc((size_t)e->size + 1);
+		n->data = arena_alloc(&m->arena, (size_t)e->size + 1);
 		if (e->size)
 			memcpy(n->data, e->data, (size_t)e->size);
-		n->data[e->size] = '\0';
 	}
+	if (e->type == M_FILE && !n->orig_size)
+		n->orig_size = n->size;
+	mentry_add_reason(m, n, why);
 	note_parents(m, n->path);
-	if (m->n * 2 >= m->index_cap)
-		reindex(m);
-	else
-		*slot(m, n->path) = m->n;
+	*strmap_put(&m->index, n->path) = (void *)(uintptr_t)m->n;
 	return 0;
 }
 
-void manifest_add_parents(struct manifest *m, const char *path, mode_t mode,
-			  const char *why)
+struct mprogram *manifest_add_program(struct manifest *m)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct mprogram *p;
 
-	for (const char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
-		struct mentry d = { .type = M_DIR, .mode = mode, .why = (char *)why };
-
-		strbuf_reset(&sb);
-		strbuf_add(&sb, path, (size_t)(s - path));
-		d.path = sb.buf;
-		if (!manifest_get(m, sb.buf))
-			manifest_add(m, &d, NULL);
-	}
-	strbuf_release(&sb);
+	m->progs = xgrow(m->progs, &m->a_progs, m->n_progs + 1, sizeof(*m->progs));
+	p = &m->progs[m->n_progs++];
+	memset(p, 0, sizeof(*p));
+	return p;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -271,9 +221,18 @@ static int cmp_entry(const void *a, const void *b)
 
 void manifest_sort(struct manifest *m)
 {
-	if (m->n)
-		qsort(m->v, m->n, sizeof(*m->v), cmp_entry);
-	reindex(m);
+	if (!m->n)
+		return;
+	qsort(m->v, m->n, sizeof(*m->v), cmp_entry);
+	for (size_t i = 0; i < m->n; i++)
+		*strmap_put(&m->index, m->v[i].path) = (void *)(uintptr_t)(i + 1);
+}
+
+bool manifest_is_empty_dir(const struct manifest *m, size_t i)
+{
+	const struct mentry *e = &m->v[i];
+
+	return e->type == M_DIR && !strmap_get(&m->parents, e->path);
 }
 
 char *manifest_resolve(const struct manifest *m, const char *path)
@@ -315,7 +274,7 @@ char *manifest_resolve(const struct manifest *m, const char *path)
 			strbuf_setlen(&cur, (size_t)(strrchr(cur.buf, '/') - cur.buf));
 			if (e->target[0] == '/')
 				strbuf_reset(&cur);
-			strbuf_addf(&next, "%s/%s", e->target, rest.buf + pos);
+			strbuf_addstrs(&next, e->target, "/", rest.buf + pos, NULL);
 			strbuf_release(&rest);
 			rest = next;
 			pos = 0;
@@ -327,21 +286,32 @@ char *manifest_resolve(const struct manifest *m, const char *path)
 	return strbuf_detach(&cur);
 }
 
-int mentry_open(const struct mentry *e, const struct root *r, struct strbuf *err)
+static int reopen(int fd, struct strbuf *err, const char *name)
+{
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		int ret = -errno;
+
+		close(fd);
+		return seterr(err, ret, "'%s': %s", name, strerror(-ret));
+	}
+	return fd;
+}
+
+int mentry_open(const struct manifest *m, const struct mentry *e, const struct root *r,
+		struct strbuf *err)
 {
 	struct stat st;
 	int fd;
 
-	if (e->shrunk) {
-		fd = fcntl(e->shrunk_fd, F_DUPFD_CLOEXEC, 0);
-		if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
-			int ret = -errno;
+	if (e->stage) {
+		char name[16];
 
-			if (fd >= 0)
-				close(fd);
-			return seterr(err, ret, "'%s': %s", e->src, strerror(-ret));
-		}
-		return fd;
+		snprintf(name, sizeof(name), "%u", e->stage);
+		fd = openat(m->stage_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return seterr(err, -errno, "'%s': its shrunk copy: %s", e->src,
+				      strerror(errno));
+		return reopen(fd, err, e->src);
 	}
 	fd = root_open_file(r, e->src);
 	if (fd < 0)
@@ -353,7 +323,7 @@ int mentry_open(const struct mentry *e, const struct root *r, struct strbuf *err
 		return seterr(err, ret, "'%s': %s", e->src, strerror(-ret));
 	}
 	if (!S_ISREG(st.st_mode) || st.st_dev != e->dev || st.st_ino != e->ino ||
-	    st.st_size != e->size) {
+	    st.st_size != e->orig_size) {
 		close(fd);
 		return seterr(err, -ESTALE, "'%s': changed since it was examined", e->src);
 	}

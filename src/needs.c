@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <gelf.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <libelf.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -14,10 +15,10 @@
 #include <string.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scratchroot/gofacts.h"
 #include "scratchroot/needs.h"
 
 #define MAX_OBJECT (512u << 20)
@@ -35,9 +36,31 @@ int needs_bundle(const char *name)
 	return -1;
 }
 
-const char *needs_bundle_name(enum bundle b)
+/* Whether ARG names something of bundle B in a directory of the root: a
+ * time zone (TZif file names under zoneinfo, with '/': "Europe/Paris"), a
+ * charset or a locale (a single name).  Never absolute, never "..", no
+ * empty component. */
+static bool arg_ok(enum bundle b, const char *arg)
 {
-	return bundle_names[b];
+	bool slashes = b == BUNDLE_TZDATA;
+
+	if (!*arg || arg[0] == '/' || arg[strlen(arg) - 1] == '/')
+		return false;
+	for (const char *c = arg; *c;) {
+		size_t n = strcspn(c, "/");
+
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)c[i] < 0x20 || c[i] == 0x7f)
+				return false;
+		if (!c[n])
+			return true;
+		if (!slashes)
+			return false;
+		c += n + 1;
+	}
+	return true;
 }
 
 int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
@@ -46,6 +69,8 @@ int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
 	const char *eq = strchr(arg, '=');
 	char *name = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
 	int b = needs_bundle(name);
+	struct strlist parts = STRLIST_INIT;
+	int ret = 0;
 
 	if (b < 0) {
 		seterr(err, -EINVAL, "unknown bundle '%s' (certs, nss, libgcc_s, tzdata, gconv, locale, netbase, dlopen-notes, base)",
@@ -56,18 +81,24 @@ int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
 	free(name);
 	if (eq && !with)
 		return seterr(err, -EINVAL, "--without takes no '=' list"), -1;
+	if (eq && b != BUNDLE_TZDATA && b != BUNDLE_GCONV && b != BUNDLE_LOCALE)
+		return seterr(err, -EINVAL, "bundle '%s' takes no '=' list", bundle_names[b]), -1;
 	o->choice[b] = with ? BUNDLE_WITH : BUNDLE_WITHOUT;
 	strlist_clear(&o->args[b]);
-	if (eq && eq[1]) {
-		struct strlist parts = STRLIST_INIT;
-
+	if (eq && eq[1])
 		search_split(eq + 1, ",", &parts);
-		for (size_t i = 0; i < parts.n; i++)
-			if (*parts.v[i])
-				strlist_add(&o->args[b], parts.v[i]);
-		strlist_clear(&parts);
+	for (size_t i = 0; i < parts.n && !ret; i++) {
+		if (!*parts.v[i])
+			continue;
+		if (!arg_ok(b, parts.v[i]))
+			ret = seterr(err, -EINVAL, "'%s' is not a %s name", parts.v[i],
+				     b == BUNDLE_TZDATA ? "time zone" : b == BUNDLE_GCONV ? "charset"
+				     : "locale");
+		else
+			strlist_add(&o->args[b], parts.v[i]);
 	}
-	return 0;
+	strlist_clear(&parts);
+	return ret < 0 ? -1 : 0;
 }
 
 void needs_opts_release(struct needs_opts *o)
@@ -106,42 +137,50 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The lists, and for each the bits of its names in elfobj.watched. */
+/* The lists, and for each the bits of its names in elfobj.watched: the
+ * names of every list, sorted, are the watch (needs_watch()); the bits
+ * follow from that order, the same in every run. */
 static const char *const *const watch_lists[] = {
 	cancel_syms, user_syms, host_syms, service_syms, protocol_syms,
 	tz_syms, iconv_syms, locale_syms, dlopen_syms,
 };
 #define N_LISTS (sizeof(watch_lists) / sizeof(watch_lists[0]))
-static uint64_t list_bits[N_LISTS][2];
-static bool watching;
+static struct {
+	const char *names[ELFOBJ_MAX_WATCH];
+	size_t n;
+	uint64_t bits[N_LISTS][2];
+} watched;
+static pthread_once_t watched_once = PTHREAD_ONCE_INIT;
 
-void needs_watch(void)
+static void watched_init(void)
 {
-	static const char *all[ELFOBJ_MAX_WATCH];
-	size_t n = 0;
-
 	for (size_t i = 0; i < N_LISTS; i++)
-		for (const char *const *s = watch_lists[i]; *s && n < ELFOBJ_MAX_WATCH; s++)
-			all[n++] = *s;
-	qsort(all, n, sizeof(*all), cmp_str);
+		for (const char *const *s = watch_lists[i]; *s && watched.n < ELFOBJ_MAX_WATCH; s++)
+			watched.names[watched.n++] = *s;
+	qsort(watched.names, watched.n, sizeof(*watched.names), cmp_str);
 	for (size_t i = 0; i < N_LISTS; i++)
 		for (const char *const *s = watch_lists[i]; *s; s++)
-			for (size_t k = 0; k < n; k++)
-				if (!strcmp(all[k], *s))
-					list_bits[i][k / 64] |= 1ull << (k % 64);
-	elfobj_watch_imports(all, n);
-	watching = true;
+			for (size_t k = 0; k < watched.n; k++)
+				if (!strcmp(watched.names[k], *s))
+					watched.bits[i][k / 64] |= 1ull << (k % 64);
 }
 
-/* Whether object E may import a name of SYMS: with needs_watch() in force,
- * a test of its bits; otherwise, yes. */
+void needs_watch(struct elfobj_watch *w)
+{
+	pthread_once(&watched_once, watched_init);
+	elfobj_watch_init(w, watched.names, watched.n);
+}
+
+/* Whether object E may import a name of SYMS: when it was parsed with the
+ * watch, a test of its bits; otherwise, yes. */
 static bool may_import(const struct elfobj *e, const char *const *syms)
 {
-	if (!watching)
+	if (!e->imports_watched)
 		return true;
 	for (size_t i = 0; i < N_LISTS; i++)
 		if (watch_lists[i] == syms)
-			return (e->watched[0] & list_bits[i][0]) || (e->watched[1] & list_bits[i][1]);
+			return (e->watched[0] & watched.bits[i][0]) ||
+			       (e->watched[1] & watched.bits[i][1]);
 	return true;
 }
 
@@ -149,8 +188,6 @@ struct ctx {
 	struct walk *w;
 	struct program *p;
 	const struct needs_opts *o;
-	struct strlist *notes;
-	size_t first_note;	/* notes before this program's are not its own */
 	bool glibc, musl;
 	bool stripped_static;	/* a static program whose functions are unknown */
 	int ret;
@@ -160,23 +197,32 @@ static void note(struct ctx *c, const char *fmt, ...) __attribute__((format(prin
 static void problem_of(struct ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A note for the summary, once per program. */
 static void note(struct ctx *c, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
-	if (!c->notes)
+	if (!c->o->notes)
 		return;
-	strbuf_addstrs(&sb, c->p->path, "\t", NULL);
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	for (size_t i = c->first_note; i < c->notes->n; i++)
-		if (!strcmp(c->notes->v[i], sb.buf)) {
-			strbuf_release(&sb);
-			return;
-		}
-	strlist_take(c->notes, strbuf_detach(&sb));
+	program_diag(c->p, DIAG_NOTE, true, program_path(c->p), "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+static void problem_of(struct ctx *c, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	program_diag(c->p, DIAG_ERROR, false, program_path(c->p), "%s", sb.buf);
+	strbuf_release(&sb);
+	c->ret = -1;
 }
 
 /* The first object of the program that imports one of SYMS; *which gets
@@ -184,13 +230,14 @@ static void note(struct ctx *c, const char *fmt, ...)
 static const struct dso *importer(const struct program *p, const char *const *syms,
 				  const char **which)
 {
-	for (size_t i = 0; i < p->n_dsos; i++) {
-		const struct dso *d = p->dsos[i];
+	for (size_t i = 0; i < program_n_objects(p); i++) {
+		const struct dso *d = program_object(p, i);
+		const struct elfobj *e = dso_elf(d);
 
-		if (!d->elf || !may_import(d->elf, syms))
+		if (!e || !may_import(e, syms))
 			continue;
 		for (const char *const *s = syms; *s; s++)
-			if (elfobj_imports(d->elf, *s)) {
+			if (elfobj_imports(e, *s)) {
 				if (which)
 					*which = *s;
 				return d;
@@ -203,10 +250,11 @@ static struct dso *by_soname(const struct program *p, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
-	for (size_t i = 0; i < p->n_dsos; i++) {
-		struct dso *d = p->dsos[i];
+	for (size_t i = 0; i < program_n_objects(p); i++) {
+		struct dso *d = program_object(p, i);
+		const struct elfobj *e = dso_elf(d);
 
-		if (d->elf && d->elf->soname && !strncmp(d->elf->soname, prefix, n))
+		if (e && e->soname && !strncmp(e->soname, prefix, n))
 			return d;
 	}
 	return NULL;
@@ -214,42 +262,11 @@ static struct dso *by_soname(const struct program *p, const char *prefix)
 
 static struct dso *libc_of(const struct program *p)
 {
-	if (p->ldso && p->ldso->flavour == LIBC_MUSL)
-		return p->interp;
+	const struct ldso *l = program_ldso(p);
+
+	if (l && l->flavour == LIBC_MUSL)
+		return program_interp(p);
 	return by_soname(p, "libc.so.");
-}
-
-/* The bytes of an object of the program, mapped privately for the Go
- * facts (only the pages a search touches are read).  Release with
- * object_unmap(). */
-static char *object_bytes(const struct walk *w, const struct dso *d, size_t *len)
-{
-	struct stat st;
-	void *map;
-	int fd;
-
-	if (!d || !d->real)
-		return NULL;
-	fd = root_open_file(w->root, d->real);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uint64_t)st.st_size > MAX_OBJECT) {
-		close(fd);
-		return NULL;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return NULL;
-	*len = (size_t)st.st_size;
-	return map;
-}
-
-static void object_unmap(char *buf, size_t len)
-{
-	if (buf)
-		munmap(buf, len);
 }
 
 /* The read-only data of an object (elfobj's rodata ranges, a NUL after
@@ -257,19 +274,19 @@ static void object_unmap(char *buf, size_t len)
  * of a large static program.  Caller frees. */
 static char *object_rodata(const struct walk *w, const struct dso *d, size_t *len)
 {
-	const struct elfobj *e = d ? d->elf : NULL;
+	const struct elfobj *e = d ? dso_elf(d) : NULL;
 	size_t total = 0, at = 0;
 	char *buf;
 	int fd;
 
-	if (!e || !d->real || !e->n_rodata)
+	if (!e || !dso_real(d) || !e->n_rodata)
 		return NULL;
 	for (size_t i = 0; i < e->n_rodata; i++) {
 		if (e->rodata[i].size > MAX_OBJECT - total)
 			return NULL;
 		total += (size_t)e->rodata[i].size + 1;
 	}
-	fd = root_open_file(w->root, d->real);
+	fd = root_open_file(walk_root(w), dso_real(d));
 	if (fd < 0)
 		return NULL;
 	buf = xmalloc(total);
@@ -311,7 +328,7 @@ static bool exists(const struct walk *w, const char *path, bool regular)
 {
 	struct stat st;
 
-	return root_resolve(w->root, path, NULL, NULL, &st, NULL) == 0 &&
+	return root_resolve(walk_root(w), path, NULL, NULL, &st, NULL) == 0 &&
 	       (!regular || S_ISREG(st.st_mode));
 }
 
@@ -321,224 +338,12 @@ static void need_file(struct ctx *c, const char *path, const char *why)
 		note(c, "%s is missing in the root (%s)", path, why);
 		return;
 	}
-	walk_extra(c->p, path, why, NULL, 0);
+	walk_extra(c->w, c->p, path, why, NULL, 0);
 }
 
 static bool wanted(const struct ctx *c, enum bundle b, bool detected)
 {
 	return c->o->choice[b] == BUNDLE_WITH || (c->o->choice[b] == BUNDLE_AUTO && detected);
-}
-
-/* ---- Go programs (R9) ---- */
-
-static uint64_t uvarint(const unsigned char **p, const unsigned char *end)
-{
-	uint64_t v = 0;
-
-	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
-		unsigned char b = *(*p)++;
-
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return v;
-	}
-	*p = end;
-	return 0;
-}
-
-static void go_buildinfo(const char *buf, size_t len, struct gofacts *g)
-{
-	static const char magic[] = "\xff Go buildinf:";
-	const unsigned char *p, *end = (const unsigned char *)buf + len;
-	const char *at = NULL;
-
-	for (size_t off = 0; off + 32 <= len; off += 16)
-		if (!memcmp(buf + off, magic, 14)) {
-			at = buf + off;
-			break;
-		}
-	if (!at || !(at[15] & 2))
-		return;	/* absent, or the pre-1.18 pointer format */
-	p = (const unsigned char *)at + 32;
-	for (int i = 0; i < 2 && p < end; i++) {
-		uint64_t n = uvarint(&p, end);
-		const char *s = (const char *)p;
-
-		if (n > (uint64_t)(end - p))
-			return;
-		p += n;
-		if (i == 0) {
-			g->version = xstrndup(s, (size_t)n);
-			continue;
-		}
-		/* modinfo, between two 16-byte sentinels */
-		if (n < 33)
-			return;
-		for (const char *l = s + 16, *e = s + n - 16; l < e;) {
-			const char *nl = memchr(l, '\n', (size_t)(e - l));
-			size_t ll = nl ? (size_t)(nl - l) : (size_t)(e - l);
-
-			if (ll > 5 && !strncmp(l, "path\t", 5) && !g->path)
-				g->path = xstrndup(l + 5, ll - 5);
-			if (ll >= 23 && !strncmp(l, "build\tCGO_ENABLED=", 18))
-				g->cgo = l[18] == '1';
-			l += ll + 1;
-		}
-	}
-}
-
-static void go_names(const char *names, size_t len, struct gofacts *g)
-{
-	const char *s = names, *end = names + len, *z;
-
-	/* Tens of thousands of names: one memchr each, and a comparison only
-	 * for the first letters of the watched packages. */
-	for (; s < end && (z = memchr(s, '\0', (size_t)(end - s))); s = z + 1) {
-		switch (*s) {
-		case 'c':
-			g->x509 |= !strncmp(s, "crypto/x509.", 12);
-			break;
-		case 'n':
-			/* The resolver, not just net.IP (which crypto/x509 uses too). */
-			g->net |= !strncmp(s, "net.(*Resolver).", 16);
-			break;
-		case 'o':
-			g->user |= !strncmp(s, "os/user.", 8);
-			break;
-		case 't':
-			g->loadlocation |= !strncmp(s, "time.LoadLocation", 17);
-			g->tzdata |= !strncmp(s, "time/tzdata.", 12);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-/* The function-name table of .gopclntab (Go 1.16 and later layouts). */
-static bool go_pclntab(const char *buf, size_t len, struct gofacts *g)
-{
-	Elf *e = elf_memory((char *)buf, len);
-	size_t shstrndx;
-	Elf_Scn *scn = NULL;
-	bool found = false;
-
-	if (!e)
-		return false;
-	if (elf_getshdrstrndx(e, &shstrndx) == 0) {
-		while ((scn = elf_nextscn(e, scn))) {
-			GElf_Shdr sh;
-			const char *name;
-			const unsigned char *t;
-			uint64_t ptr, nameoff, cuoff;
-			uint32_t magic;
-			bool be = buf[EI_DATA] == ELFDATA2MSB;
-
-			if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(e, shstrndx, sh.sh_name)) ||
-			    strcmp(name, ".gopclntab") || sh.sh_type == SHT_NOBITS ||
-			    sh.sh_offset > len || sh.sh_size > len - sh.sh_offset || sh.sh_size < 64)
-				continue;
-			t = (const unsigned char *)buf + sh.sh_offset;
-			magic = be ? (uint32_t)t[0] << 24 | t[1] << 16 | t[2] << 8 | t[3]
-				   : (uint32_t)t[3] << 24 | t[2] << 16 | t[1] << 8 | t[0];
-			ptr = t[7];
-			if (ptr != 4 && ptr != 8)
-				break;
-			{
-				/* fields after the 8-byte header, each ptr bytes */
-				unsigned k = magic == 0xfffffffa ? 2 : 3;
-				uint64_t f[2] = { 0, 0 };
-
-				if (magic != 0xfffffff0 && magic != 0xfffffff1 && magic != 0xfffffffa)
-					break;
-				for (unsigned i = 0; i < 2; i++)
-					for (unsigned b = 0; b < ptr; b++) {
-						unsigned char byte = t[8 + (k + i) * ptr + b];
-
-						f[i] |= (uint64_t)byte << (be ? (ptr - 1 - b) * 8 : b * 8);
-					}
-				nameoff = f[0];
-				cuoff = f[1];
-			}
-			if (nameoff < cuoff && cuoff <= sh.sh_size) {
-				go_names((const char *)t + nameoff, cuoff - nameoff, g);
-				found = true;
-			}
-			break;
-		}
-	}
-	elf_end(e);
-	return found;
-}
-
-/* The file bytes of section NAME, or NULL; *has_sections tells whether the
- * file has section headers at all. */
-static const char *section(const char *buf, size_t len, const char *name, size_t *size,
-			   bool *has_sections)
-{
-	Elf *e = elf_memory((char *)buf, len);
-	const char *ret = NULL;
-	Elf_Scn *scn = NULL;
-	size_t shstrndx, shnum = 0;
-
-	*has_sections = e && elf_getshdrnum(e, &shnum) == 0 && shnum > 1;
-	if (e && elf_getshdrstrndx(e, &shstrndx) == 0) {
-		while (!ret && (scn = elf_nextscn(e, scn))) {
-			GElf_Shdr sh;
-			const char *n;
-
-			if (gelf_getshdr(scn, &sh) && (n = elf_strptr(e, shstrndx, sh.sh_name)) &&
-			    !strcmp(n, name) && sh.sh_type != SHT_NOBITS && sh.sh_offset <= len &&
-			    sh.sh_size <= len - sh.sh_offset) {
-				ret = buf + sh.sh_offset;
-				*size = sh.sh_size;
-			}
-		}
-	}
-	if (e)
-		elf_end(e);
-	return ret;
-}
-
-int needs_go_facts(const char *buf, size_t len, struct gofacts *g)
-{
-	static const char *const pkgs[] = { "crypto/x509.", "net.(*Resolver).", "os/user.",
-					    "time.LoadLocation", "time/tzdata." };
-	size_t bisize = 0;
-	bool has_sections;
-	const char *bi = section(buf, len, ".go.buildinfo", &bisize, &has_sections);
-
-	memset(g, 0, sizeof(*g));
-	g->cgo = -1;
-	if (!bi && has_sections)
-		return -ENOENT;	/* the Go linker always writes .go.buildinfo */
-	/* With section headers only .go.buildinfo is read; without, the
-	 * whole file is searched for its magic. */
-	if (bi)
-		go_buildinfo(bi, bisize, g);
-	else
-		go_buildinfo(buf, len, g);
-	if (!g->version && !(bi ? bisize >= 14 && !memcmp(bi, "\xff Go buildinf:", 14)
-			       : memmem(buf, len, "\xff Go buildinf:", 14) != NULL))
-		return -ENOENT;
-	if (!go_pclntab(buf, len, g)) {
-		/* No section headers: look for the names as whole strings. */
-		for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++) {
-			const char *pos = NULL, *s = next_string(buf, len, pkgs[i], &pos);
-
-			if (!s)
-				continue;
-			go_names(s, strlen(s) + 1, g);
-		}
-	}
-	return 0;
-}
-
-void needs_go_facts_release(struct gofacts *g)
-{
-	free(g->version);
-	free(g->path);
-	memset(g, 0, sizeof(*g));
 }
 
 /* ---- the bundles ---- */
@@ -555,7 +360,7 @@ static void bundle_libgcc_s(struct ctx *c)
 	if (!c->glibc || !wanted(c, BUNDLE_LIBGCC_S, d) || !libc)
 		return;
 	if (d)
-		strbuf_addf(&why, "glibc loads it for %s; imported by %s", sym, d->path);
+		strbuf_addf(&why, "glibc loads it for %s; imported by %s", sym, dso_path(d));
 	else
 		strbuf_addstr(&why, "--with libgcc_s");
 	walk_dlopen(c->w, c->p, libc, "libgcc_s.so.1", why.buf, true);
@@ -598,11 +403,11 @@ static const char nsswitch[] =
  * loader for a static program; 0 when unknown. */
 static int glibc_minor(const struct ctx *c)
 {
-	const struct elfobj *e = c->p->elf;
+	const struct elfobj *e = program_elf(c->p);
 	const char *interp;
 
-	if (c->p->ldso)
-		return c->p->ldso->glibc_minor;
+	if (program_ldso(c->p))
+		return program_ldso(c->p)->glibc_minor;
 	interp = ldso_default_interp(e->e_machine, e->ei_class, e->e_flags);
 	return interp ? walk_ldso(c->w, interp, e, false)->glibc_minor : 0;
 }
@@ -621,7 +426,7 @@ static void bundle_nss(struct ctx *c, unsigned dbs, const struct dso *by, bool s
 		goto out;
 	if (by)
 		strbuf_addf(&why, "NSS configuration; %s %s user, host or service lookups",
-			    by->path, !c->p->ldso
+			    dso_path(by), !program_ldso(c->p)
 					      ? "contains" : "imports");
 	else if (go && go->net)
 		strbuf_addstr(&why, "Go's net package reads it to choose its resolver");
@@ -629,14 +434,14 @@ static void bundle_nss(struct ctx *c, unsigned dbs, const struct dso *by, bool s
 		strbuf_addstr(&why, "NSS configuration of a static glibc program");
 	else
 		strbuf_addstr(&why, "--with nss");
-	walk_extra(c->p, "/etc/nsswitch.conf", why.buf, nsswitch, sizeof(nsswitch) - 1);
+	walk_extra(c->w, c->p, "/etc/nsswitch.conf", why.buf, nsswitch, sizeof(nsswitch) - 1);
 	/* Before 2.34, files and dns were modules (R2, G17): a static program
 	 * then needs the shared C library and loader to load them. */
 	minor = glibc_minor(c);
 	if (c->glibc && minor && minor < 34) {
-		if (!c->p->interp)
+		if (!program_interp(c->p))
 			walk_attach_loader(c->w, c->p);
-		caller = libc_of(c->p) ? libc_of(c->p) : c->p->main;
+		caller = libc_of(c->p) ? libc_of(c->p) : program_main(c->p);
 		walk_dlopen(c->w, c->p, caller, "libnss_files.so.2",
 			    "NSS module for 'files' (glibc before 2.34)", true);
 		if (dbs & DB_HOSTS || c->o->choice[BUNDLE_NSS] == BUNDLE_WITH)
@@ -662,25 +467,29 @@ static void bundle_netbase(struct ctx *c, unsigned dbs)
 }
 
 /* A fact read out of a library's bytes, remembered by the library's real
- * path and KIND for the other programs of the run (NULL: none). */
+ * path and KIND for the other programs of the run: *found tells whether it
+ * was read; NULL when the library has none. */
 static const char *memo_get(struct walk *w, const char *kind, const struct dso *d,
 			    bool *found)
 {
-	for (size_t i = 0; i + 2 < w->memo.n; i += 3)
-		if (!strcmp(w->memo.v[i], kind) && !strcmp(w->memo.v[i + 1], d->real)) {
-			*found = true;
-			return *w->memo.v[i + 2] ? w->memo.v[i + 2] : NULL;
-		}
-	*found = false;
-	return NULL;
+	struct strbuf key = STRBUF_INIT;
+	const char *v;
+
+	strbuf_addstrs(&key, kind, "\n", dso_real(d), NULL);
+	v = strmap_get(walk_memo(w), key.buf);
+	strbuf_release(&key);
+	*found = v != NULL;
+	return v && *v ? v : NULL;
 }
 
 static const char *memo_put(struct walk *w, const char *kind, const struct dso *d,
 			    char *value)
 {
-	strlist_add(&w->memo, kind);
-	strlist_add(&w->memo, d->real);
-	strlist_take(&w->memo, value ? value : xstrdup(""));
+	struct strbuf key = STRBUF_INIT;
+
+	strbuf_addstrs(&key, kind, "\n", dso_real(d), NULL);
+	*strmap_put(walk_memo(w), key.buf) = value ? value : xstrdup("");
+	strbuf_release(&key);
 	return value;
 }
 
@@ -757,13 +566,14 @@ static void bundle_certs(struct ctx *c, const struct gofacts *go)
 		return;
 	if (crypto && (path = memoized(c->w, "openssl", crypto, openssl_bundle_read))) {
 		strbuf_addf(&why, "CA bundle of OpenSSL (%s, loaded by %s)",
-			    crypto->elf->soname, crypto->loader ? crypto->loader->path : c->p->path);
+			    dso_elf(crypto)->soname,
+			    dso_loader(crypto) ? dso_path(dso_loader(crypto)) : program_path(c->p));
 		need_file(c, path, why.buf);
 		free(path);
 	}
 	if (gnutls) {
 		strbuf_reset(&why);
-		strbuf_addf(&why, "CA bundle of GnuTLS (%s)", gnutls->elf->soname);
+		strbuf_addf(&why, "CA bundle of GnuTLS (%s)", dso_elf(gnutls)->soname);
 		path = memoized(c->w, "gnutls", gnutls, gnutls_bundle_read);
 		if (path)
 			need_file(c, path, why.buf);
@@ -774,10 +584,10 @@ static void bundle_certs(struct ctx *c, const struct gofacts *go)
 	if (nss3) {
 		/* NSS's trust anchors are compiled into libnssckbi.so, which
 		 * NSS loads from its own directory, not a bundle file. */
-		char *dir = path_dirname(nss3->path), *ckbi = path_join(dir, "libnssckbi.so");
+		char *dir = path_dirname(dso_path(nss3)), *ckbi = path_join(dir, "libnssckbi.so");
 
 		strbuf_reset(&why);
-		strbuf_addf(&why, "built-in root certificates of NSS; %s loads it", nss3->elf->soname);
+		strbuf_addf(&why, "built-in root certificates of NSS; %s loads it", dso_elf(nss3)->soname);
 		if (!exists(c->w, ckbi, true) ||
 		    !walk_dlopen(c->w, c->p, nss3, ckbi, why.buf, true))
 			note(c, "NSS (libnss3) is loaded but no libnssckbi.so lies beside it: it will trust no built-in roots");
@@ -805,7 +615,7 @@ static void bundle_tzdata(struct ctx *c, const struct gofacts *go)
 
 	if (c->o->choice[BUNDLE_TZDATA] == BUNDLE_WITH) {
 		if (!zones->n) {
-			walk_extra_tree(c->p, dir, "--with tzdata: every zone");
+			walk_extra_tree(c->w, c->p, dir, "--with tzdata: every zone");
 			return;
 		}
 		for (size_t i = 0; i < zones->n; i++) {
@@ -814,7 +624,7 @@ static void bundle_tzdata(struct ctx *c, const struct gofacts *go)
 			if (strstr(zones->v[i], "..") || !exists(c->w, path, true)) {
 				problem_of(c, "unknown time zone '%s' (no %s)", zones->v[i], path);
 			} else {
-				walk_extra(c->p, path, "--with tzdata", NULL, 0);
+				walk_extra(c->w, c->p, path, "--with tzdata", NULL, 0);
 			}
 			free(path);
 		}
@@ -826,18 +636,6 @@ static void bundle_tzdata(struct ctx *c, const struct gofacts *go)
 		note(c, "uses time zones: --with tzdata[=ZONE,...] adds them");
 }
 
-static void problem_of(struct ctx *c, const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	walk_problem(c->w, false, c->p->path, "%s", sb.buf);
-	strbuf_release(&sb);
-	c->ret = -1;
-}
 
 /* The gconv directory compiled into glibc's libc (GCONV_PATH's default). */
 static char *gconv_dir(const struct walk *w, const struct dso *libc)
@@ -856,32 +654,19 @@ static char *gconv_dir(const struct walk *w, const struct dso *libc)
 	return ret;
 }
 
-/* The entries of directory DIR in the root, sorted. */
+/* The entries of directory DIR in the root not starting with '.', sorted. */
 static void list_dir(const struct walk *w, const char *dir, struct strlist *out)
 {
-	struct strlist hops = STRLIST_INIT;
+	struct strlist names = STRLIST_INIT;
 	char *real = NULL;
-	struct dirent *de;
-	DIR *d;
-	int fd;
 
-	if (root_resolve(w->root, dir, NULL, &real, NULL, &hops) < 0)
-		goto out;
-	fd = openat(w->root->fd, real[1] ? real + 1 : ".",
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		goto out;
-	}
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			strlist_add(out, de->d_name);
-	closedir(d);
-	strlist_sort_uniq(out);
-out:
+	if (root_resolve(walk_root(w), dir, NULL, &real, NULL, NULL) == 0 &&
+	    root_list_dir(walk_root(w), real, &names) == 0)
+		for (size_t i = 0; i < names.n; i++)
+			if (names.v[i][0] != '.')
+				strlist_add(out, names.v[i]);
+	strlist_clear(&names);
 	free(real);
-	strlist_clear(&hops);
 }
 
 static void upcase(char *s)
@@ -925,7 +710,7 @@ static void gconv_read(struct ctx *c, const char *dir, struct strlist *files,
 		char *buf = NULL;
 		size_t len;
 
-		if (root_read_file(c->w->root, files->v[i], 4u << 20, &buf, &len, NULL) < 0)
+		if (root_read_file(walk_root(c->w), files->v[i], 4u << 20, &buf, &len, NULL) < 0)
 			continue;
 		char *save = NULL;
 
@@ -971,16 +756,16 @@ static void bundle_gconv(struct ctx *c)
 		return;
 	}
 	if (!sets->n) {
-		walk_extra_tree(c->p, dir, "--with gconv: every module");
+		walk_extra_tree(c->w, c->p, dir, "--with gconv: every module");
 		goto out;
 	}
 	gconv_read(c, dir, &files, &aliases, &modules);
 	for (size_t i = 0; i < files.n; i++)
 		if (exists(c->w, files.v[i], true))
-			walk_extra(c->p, files.v[i], "gconv configuration", NULL, 0);
+			walk_extra(c->w, c->p, files.v[i], "gconv configuration", NULL, 0);
 	cache = path_join(dir, "gconv-modules.cache");
 	if (exists(c->w, cache, true))
-		walk_extra(c->p, cache, "gconv configuration (the cache glibc reads first)",
+		walk_extra(c->w, c->p, cache, "gconv configuration (the cache glibc reads first)",
 			   NULL, 0);
 	free(cache);
 	for (size_t i = 0; i < sets->n; i++) {
@@ -1048,11 +833,11 @@ static void bundle_locale(struct ctx *c)
 				strbuf_addch(&norm, (char)(*s - 'A' + 'a'));
 		b = path_join("/usr/lib/locale", norm.buf);
 		if (exists(c->w, a, false))
-			walk_extra_tree(c->p, a, "--with locale");
+			walk_extra_tree(c->w, c->p, a, "--with locale");
 		else if (exists(c->w, b, false))
-			walk_extra_tree(c->p, b, "--with locale");
+			walk_extra_tree(c->w, c->p, b, "--with locale");
 		else if (exists(c->w, "/usr/lib/locale/locale-archive", true))
-			walk_extra(c->p, "/usr/lib/locale/locale-archive",
+			walk_extra(c->w, c->p, "/usr/lib/locale/locale-archive",
 				   "--with locale: the archive holding every compiled locale", NULL, 0);
 		else
 			problem_of(c, "--with locale: '%s' is not compiled in the root", name);
@@ -1070,16 +855,17 @@ static void bundle_dlopen_notes(struct ctx *c)
 
 	if (c->o->choice[BUNDLE_DLOPEN_NOTES] == BUNDLE_WITHOUT)
 		return;
-	for (size_t i = 0; i < c->p->n_dsos; i++) {
-		struct dso *d = c->p->dsos[i];
+	for (size_t i = 0; i < program_n_objects(c->p); i++) {
+		struct dso *d = program_object(c->p, i);
+		const struct elfobj *obj = dso_elf(d);
 
-		for (size_t k = 0; d->elf && k < d->elf->dlopen_notes.n; k++) {
-			struct json_object *arr = json_tokener_parse(d->elf->dlopen_notes.v[k]);
+		for (size_t k = 0; obj && k < obj->dlopen_notes.n; k++) {
+			struct json_object *arr = json_tokener_parse(obj->dlopen_notes.v[k]);
 			size_t n = arr && json_object_is_type(arr, json_type_array)
 					   ? json_object_array_length(arr) : 0;
 
 			if (!arr)
-				note(c, "%s: .note.dlopen is not valid JSON", d->path);
+				note(c, "%s: .note.dlopen is not valid JSON", dso_path(d));
 			for (size_t j = 0; j < n; j++) {
 				struct json_object *e = json_object_array_get_idx(arr, j), *v;
 				const char *prio = "recommended", *feature = "?";
@@ -1096,13 +882,13 @@ static void bundle_dlopen_notes(struct ctx *c)
 					continue;
 				if (!all && strcmp(prio, "required")) {
 					note(c, "%s may load %s for '%s' (%s): --with dlopen-notes adds it",
-					     d->path, json_object_get_string(
+					     dso_path(d), json_object_get_string(
 						     json_object_array_get_idx(sonames, 0)),
 					     feature, prio);
 					continue;
 				}
 				strbuf_addf(&why, "'%s' (%s) in the .note.dlopen of %s", feature, prio,
-					    d->path);
+					    dso_path(d));
 				for (size_t s = 0; s < json_object_array_length(sonames) && !done; s++) {
 					const char *so = json_object_get_string(
 						json_object_array_get_idx(sonames, s));
@@ -1110,7 +896,7 @@ static void bundle_dlopen_notes(struct ctx *c)
 					done = so && walk_dlopen(c->w, c->p, d, so, why.buf, true);
 				}
 				if (!done)
-					walk_problem(c->w, true, d->path,
+					program_diag(c->p, DIAG_WARNING, false, dso_path(d),
 						     "no library for '%s' of its .note.dlopen is in the root",
 						     feature);
 				strbuf_release(&why);
@@ -1125,56 +911,90 @@ struct needs_facts {
 	struct gofacts go;
 };
 
-static void facts_free(struct needs_facts *f)
+static void facts_free(void *p)
 {
+	struct needs_facts *f = p;
+
 	if (f)
-		needs_go_facts_release(&f->go);
+		gofacts_release(&f->go);
 	free(f);
+}
+
+/* The Go facts of the program's file: whether it is a Go program. */
+static bool read_go(const struct walk *w, const struct program *p, struct gofacts *g)
+{
+	const char *real = dso_real(program_main(p));
+	int fd = real ? root_open_file(walk_root(w), real) : -ENOENT;
+	struct stat st;
+	bool is_go;
+
+	if (fd < 0)
+		return false;
+	is_go = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		gofacts_read(fd, (uint64_t)st.st_size, g, NULL) == 0;
+	close(fd);
+	return is_go;
+}
+
+/* How many objects and files the program has. */
+static size_t program_size(const struct program *p)
+{
+	return program_n_objects(p) + program_n_extras(p);
+}
+
+/* Records bundle B for the program when it gave files since *SIZE. */
+static void gave(struct ctx *c, enum bundle b, size_t *size)
+{
+	size_t now = program_size(c->p);
+
+	if (now > *size)
+		program_add_bundle(c->w, c->p, bundle_names[b]);
+	*size = now;
 }
 
 void needs_prepare(struct walk *w, struct program *p)
 {
+	const struct elfobj *e = program_elf(p);
 	struct needs_facts *f;
 	size_t len = 0;
 	char *buf;
 
-	if (p->facts || !p->elf)
+	if (program_facts(p) || !e)
 		return;
-	f = p->facts = xcalloc(1, sizeof(*f));
-	p->facts_free = facts_free;
+	f = xcalloc(1, sizeof(*f));
+	program_set_facts(p, f, facts_free);
 	f->go.cgo = -1;
 	/* Only Go programs (they carry a Go build-ID note) and static ones
 	 * are searched through; the rest is told by their imports. */
-	buf = p->elf->is_go || !p->ldso ? object_bytes(w, p->main, &len) : NULL;
-	if (buf) {
-		f->is_go = needs_go_facts(buf, len, &f->go) == 0;
-		object_unmap(buf, len);
-	}
+	if (e->is_go || !program_ldso(p))
+		f->is_go = read_go(w, p, &f->go);
 	/* glibc's NSS code names its configuration file in .rodata. */
-	buf = !p->ldso && !f->is_go ? object_rodata(w, p->main, &len) : NULL;
+	buf = !program_ldso(p) && !f->is_go ? object_rodata(w, program_main(p), &len) : NULL;
 	f->static_nss = buf && memmem(buf, len, "/etc/nsswitch.conf", 19);
 	free(buf);
 }
 
-int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
-		struct strlist *notes)
+int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o)
 {
-	struct ctx c = { .w = w, .p = p, .o = o, .notes = notes,
-			 .first_note = notes ? notes->n : 0 };
+	struct ctx c = { .w = w, .p = p, .o = o };
+	const struct elfobj *e = program_elf(p);
+	const struct ldso *l = program_ldso(p);
+	const struct needs_facts *f;
 	const struct gofacts *go;
-	bool static_nss;
 	const struct dso *by, *dlo;
+	bool static_nss;
 	unsigned dbs;
+	size_t size;
 
-	if (!p->elf || p->needs_done)
+	if (!e || !program_begin_rules(p))
 		return 0;
-	p->needs_done = true;
-	c.stripped_static = !p->ldso && !p->elf->has_symtab;
-	c.musl = p->ldso && p->ldso->flavour == LIBC_MUSL;
-	c.glibc = p->ldso && !c.musl;
+	c.stripped_static = !l && !e->has_symtab;
+	c.musl = l && l->flavour == LIBC_MUSL;
+	c.glibc = l && !c.musl;
 	needs_prepare(w, p);
-	go = p->facts->is_go ? &p->facts->go : NULL;
-	static_nss = p->facts->static_nss;
+	f = program_facts(p);
+	go = f->is_go ? &f->go : NULL;
+	static_nss = f->static_nss;
 	c.glibc |= static_nss;
 	if (go && go->user)
 		note(&c, "Go's os/user reads /etc/passwd and /etc/group (the base files)");
@@ -1183,18 +1003,27 @@ int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
 	 * cannot be told, so every database's files come. */
 	if (static_nss && c.stripped_static)
 		dbs = DB_USERS | DB_HOSTS | DB_SERVICES | DB_PROTOCOLS;
+	size = program_size(p);
 	bundle_libgcc_s(&c);
+	gave(&c, BUNDLE_LIBGCC_S, &size);
 	bundle_nss(&c, dbs, by, static_nss, go);
+	gave(&c, BUNDLE_NSS, &size);
 	bundle_netbase(&c, dbs);
+	gave(&c, BUNDLE_NETBASE, &size);
 	bundle_certs(&c, go);
+	gave(&c, BUNDLE_CERTS, &size);
 	bundle_tzdata(&c, go);
+	gave(&c, BUNDLE_TZDATA, &size);
 	bundle_gconv(&c);
+	gave(&c, BUNDLE_GCONV, &size);
 	bundle_locale(&c);
+	gave(&c, BUNDLE_LOCALE, &size);
 	bundle_dlopen_notes(&c);
+	gave(&c, BUNDLE_DLOPEN_NOTES, &size);
 	/* (A static glibc program links dlopen in for NSS: no news there.) */
-	if (p->ldso && (dlo = importer(p, dlopen_syms, NULL)) && dlo != libc_of(p) && !dlo->is_interp &&
-	    !dlo->elf->dlopen_notes.n)
+	if (l && (dlo = importer(p, dlopen_syms, NULL)) && dlo != libc_of(p) && !dso_is_interp(dlo) &&
+	    !dso_elf(dlo)->dlopen_notes.n)
 		note(&c, "%s calls dlopen: plugins it loads are not known; add them with --add",
-		     dlo->path);
+		     dso_path(dlo));
 	return c.ret;
 }

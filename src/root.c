@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,12 +15,34 @@
 
 #include "scratchroot/root.h"
 
+struct root {
+	int fd;			/* O_PATH|O_DIRECTORY fd of the root */
+	char *path;		/* as given, for messages; "/" for the host */
+	struct strmap *dirs;	/* resolved directories, by spelling */
+	struct strmap *files;	/* resolved paths, by spelling */
+	struct strmap *stats;	/* lstat of canonical paths */
+	struct strmap *links;	/* symlink targets, by canonical path */
+	struct dirfds *open;	/* the directories opened last */
+};
+
 /* The remembered resolution of one spelling of a path. */
 struct dirent_ {
 	int err;		/* 0 or the -errno of resolving it */
 	char *real;		/* canonical path when err == 0 */
 	struct stat st;		/* its lstat when err == 0 */
 	struct strlist hops;
+};
+
+/* A few directories kept open (O_PATH), by canonical path: a search probes
+ * the same ones name after name. */
+#define OPEN_DIRS 16
+struct dirfds {
+	struct {
+		char *real;
+		int fd;
+		unsigned long used;
+	} v[OPEN_DIRS];
+	unsigned long clock;
 };
 
 /* The entry of KEY in cache M; *fresh tells whether it is new (to fill). */
@@ -42,11 +65,11 @@ static void dirent_free(void *p)
 	free(e);
 }
 
-static void cache_free(struct strmap *m)
+static void cache_free(struct strmap *m, void (*free_val)(void *))
 {
 	if (!m)
 		return;
-	strmap_clear(m, dirent_free);
+	strmap_clear(m, free_val);
 	free(m);
 }
 
@@ -67,6 +90,11 @@ int root_open(const char *dir, struct root **ret, struct strbuf *err)
 	r = xcalloc(1, sizeof(*r));
 	r->dirs = xcalloc(1, sizeof(*r->dirs));
 	r->files = xcalloc(1, sizeof(*r->files));
+	r->stats = xcalloc(1, sizeof(*r->stats));
+	r->links = xcalloc(1, sizeof(*r->links));
+	r->open = xcalloc(1, sizeof(*r->open));
+	for (size_t i = 0; i < OPEN_DIRS; i++)
+		r->open->v[i].fd = -1;
 	r->fd = fd;
 	r->path = xstrdup(dir);
 	*ret = r;
@@ -79,20 +107,146 @@ void root_free(struct root *r)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
+	for (size_t i = 0; i < OPEN_DIRS; i++) {
+		if (r->open->v[i].fd >= 0)
+			close(r->open->v[i].fd);
+		free(r->open->v[i].real);
+	}
+	free(r->open);
 	free(r->path);
-	cache_free(r->dirs);
-	cache_free(r->files);
+	cache_free(r->dirs, dirent_free);
+	cache_free(r->files, dirent_free);
+	cache_free(r->stats, free);
+	cache_free(r->links, free);
 	free(r);
 }
 
-/* The root-relative spelling of canonical path CUR ("" is the root itself). */
-static const char *rel(const struct strbuf *cur)
+const char *root_path(const struct root *r)
 {
-	return cur->len ? cur->buf + 1 : ".";
+	return r->path;
 }
 
-/* Resolves REST starting from the canonical directory START ("" = root),
- * whose stat is START_ST when the caller has it. */
+/* openat2 beneath DIRFD with no symlink anywhere on the way; plain openat
+ * (the last component guarded) on kernels before 5.6. */
+static int open_beneath(int dirfd, const char *rel, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(dirfd, rel, flags | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* A borrowed O_PATH fd of the canonical directory DIR ("" or "/" is the
+ * root), or -errno. */
+static int dir_fd(const struct root *r, const char *dir)
+{
+	struct dirfds *o = r->open;
+	size_t victim = 0;
+	int fd;
+
+	if (!dir[0] || !strcmp(dir, "/"))
+		return r->fd;
+	for (size_t i = 0; i < OPEN_DIRS; i++) {
+		if (o->v[i].real && !strcmp(o->v[i].real, dir)) {
+			o->v[i].used = ++o->clock;
+			return o->v[i].fd;
+		}
+		if (o->v[i].used < o->v[victim].used)
+			victim = i;
+	}
+	fd = open_beneath(r->fd, dir + 1, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	if (o->v[victim].fd >= 0)
+		close(o->v[victim].fd);
+	free(o->v[victim].real);
+	o->v[victim].real = xstrdup(dir);
+	o->v[victim].fd = fd;
+	o->v[victim].used = ++o->clock;
+	return fd;
+}
+
+/* The parent's fd and the last component of canonical path REAL ("" for
+ * the root itself, whose fd is returned). */
+static int parent_fd(const struct root *r, const char *real, const char **base)
+{
+	const char *slash = strrchr(real, '/');
+	char *dir;
+	int fd;
+
+	if (!slash || (slash == real && !slash[1])) {
+		*base = "";
+		return r->fd;
+	}
+	*base = slash + 1;
+	if (slash == real)
+		return r->fd;
+	dir = xstrndup(real, (size_t)(slash - real));
+	fd = dir_fd(r, dir);
+	free(dir);
+	return fd;
+}
+
+/* The lstat of canonical path REAL, remembered for the decide step, which
+ * looks at every file and symlink a resolution went through. */
+static int lstat_beneath(const struct root *r, const char *real, struct stat *st)
+{
+	const struct stat *known = strmap_get(r->stats, real);
+	struct stat *copy;
+	const char *base;
+	int pfd;
+
+	if (known) {
+		*st = *known;
+		return 0;
+	}
+	pfd = parent_fd(r, real, &base);
+	if (pfd < 0)
+		return pfd;
+	if ((*base ? fstatat(pfd, base, st, AT_SYMLINK_NOFOLLOW) : fstat(pfd, st)) < 0)
+		return -errno;
+	copy = xmalloc(sizeof(*copy));
+	*copy = *st;
+	*strmap_put(r->stats, real) = copy;
+	return 0;
+}
+
+static int readlink_beneath(const struct root *r, const char *real, struct strbuf *out)
+{
+	const char *known = strmap_get(r->links, real), *base;
+	int pfd;
+	ssize_t len;
+
+	if (known) {
+		strbuf_reset(out);
+		strbuf_addstr(out, known);
+		return 0;
+	}
+	pfd = parent_fd(r, real, &base);
+	if (pfd < 0)
+		return pfd;
+	if (!*base)
+		return -EINVAL;
+	strbuf_reset(out);
+	strbuf_grow(out, PATH_MAX);
+	len = readlinkat(pfd, base, out->buf, PATH_MAX);
+	if (len < 0)
+		return -errno;
+	if (len == 0 || len >= PATH_MAX)
+		return len ? -ENAMETOOLONG : -ENOENT;
+	strbuf_setlen(out, (size_t)len);
+	*strmap_put(r->links, real) = xstrdup(out->buf);
+	return 0;
+}
+
+/* Resolves PATH starting from the canonical directory START ("" = root),
+ * whose stat is START_ST when the caller has it.  Every component is looked
+ * at in its own directory, opened beneath the root. */
 static int resolve_from(const struct root *r, const char *start, const struct stat *start_st,
 			const char *path, char **ret_real, struct stat *ret_st,
 			struct strlist *hops)
@@ -107,10 +261,8 @@ static int resolve_from(const struct root *r, const char *start, const struct st
 	strbuf_addstr(&rest, path);
 	if (start_st)
 		st = *start_st;
-	else if (fstatat(r->fd, rel(&cur), &st, 0) < 0) {
-		ret = -errno;
+	else if ((ret = lstat_beneath(r, cur.buf, &st)) < 0)
 		goto out;
-	}
 
 	while (pos < rest.len) {
 		const char *comp = rest.buf + pos;
@@ -139,31 +291,17 @@ static int resolve_from(const struct root *r, const char *start, const struct st
 			ret = -ENAMETOOLONG;
 			goto out;
 		}
-		if (fstatat(r->fd, rel(&cur), &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			ret = -errno;
+		if ((ret = lstat_beneath(r, cur.buf, &st)) < 0)
 			goto out;
-		}
 		if (S_ISLNK(st.st_mode)) {
-			ssize_t len;
-
 			if (++nhops > ROOT_MAX_HOPS) {
 				ret = -ELOOP;
 				goto out;
 			}
 			if (hops)
 				strlist_addn(hops, cur.buf, cur.len);
-			strbuf_reset(&link);
-			strbuf_grow(&link, PATH_MAX);
-			len = readlinkat(r->fd, rel(&cur), link.buf, PATH_MAX);
-			if (len < 0) {
-				ret = -errno;
+			if ((ret = readlink_beneath(r, cur.buf, &link)) < 0)
 				goto out;
-			}
-			if (len == 0 || len >= PATH_MAX) {
-				ret = len ? -ENAMETOOLONG : -ENOENT;
-				goto out;
-			}
-			strbuf_setlen(&link, (size_t)len);
 			/* The target replaces this component in the rest of the path. */
 			strbuf_addch(&link, '/');
 			strbuf_add(&link, rest.buf + pos, rest.len - pos);
@@ -180,7 +318,7 @@ static int resolve_from(const struct root *r, const char *start, const struct st
 	}
 	if (!cur.len) {
 		strbuf_addch(&cur, '/');
-		if (fstatat(r->fd, ".", &st, 0) < 0) {
+		if (fstat(r->fd, &st) < 0) {
 			ret = -errno;
 			goto out;
 		}
@@ -268,40 +406,44 @@ int root_resolve(const struct root *r, const char *path, const char *cwd,
 
 int root_open_file(const struct root *r, const char *real)
 {
-	struct open_how how = {
-		/* O_NONBLOCK: a FIFO put in place of a file never blocks us. */
-		.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_MAGICLINKS,
-	};
 	const char *p = real[0] == '/' ? real + 1 : real;
-	long fd;
 
-	if (!*p)
-		p = ".";
-	fd = syscall(SYS_openat2, r->fd, p, &how, sizeof(how));
-	if (fd >= 0)
-		return (int)fd;
-	if (errno != ENOSYS)
-		return -errno;
-	/* Kernels before 5.6: REAL has no symlinks (root_resolve made it), so
-	 * O_NOFOLLOW on the last component is the remaining guard. */
-	fd = openat(r->fd, p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	return fd < 0 ? -errno : (int)fd;
+	/* O_NONBLOCK: a FIFO put in place of a file never blocks us. */
+	return open_beneath(r->fd, *p ? p : ".", O_RDONLY | O_NONBLOCK);
 }
 
 int root_readlink(const struct root *r, const char *real, char **ret)
 {
-	char buf[PATH_MAX];
-	ssize_t n = readlinkat(r->fd, real[0] == '/' ? real + 1 : real, buf,
-			       sizeof(buf));
+	struct strbuf sb = STRBUF_INIT;
+	int e = readlink_beneath(r, real, &sb);
 
-	if (n < 0)
-		return -errno;
-	if ((size_t)n >= sizeof(buf))
-		return -ENAMETOOLONG;
-	*ret = xstrndup(buf, (size_t)n);
+	if (e < 0) {
+		strbuf_release(&sb);
+		return e;
+	}
+	*ret = strbuf_detach(&sb);
 	return 0;
+}
+
+int root_lstat(const struct root *r, const char *real, struct stat *st)
+{
+	return lstat_beneath(r, real, st);
+}
+
+int root_list_dir(const struct root *r, const char *real, struct strlist *out)
+{
+	const char *base;
+	int pfd = parent_fd(r, real, &base), fd, ret;
+
+	if (pfd < 0)
+		return pfd;
+	fd = *base ? openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+		   : openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ELOOP ? -ENOTDIR : -errno;
+	ret = dir_list(fd, out);
+	close(fd);
+	return ret;
 }
 
 int root_read_file(const struct root *r, const char *path, size_t max,

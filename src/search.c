@@ -4,126 +4,12 @@
 
 #include <elf.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "scratchroot/search.h"
-
-/* ---- the cache of parsed objects, keyed by inode ---- */
-
-struct objent {
-	dev_t dev;
-	ino_t ino;
-	struct elfobj *elf;	/* NULL when parsing failed */
-	int ret;
-	char *err;
-};
-
-struct objcache {
-	struct objent *v;
-	size_t n, cap;		/* open addressing, cap a power of two */
-	pthread_mutex_t lock;	/* the walks of a batch share one (batch.h) */
-};
-
-struct objcache *objcache_new(void)
-{
-	struct objcache *oc = xcalloc(1, sizeof(*oc));
-
-	oc->cap = 256;
-	oc->v = xcalloc(oc->cap, sizeof(*oc->v));
-	pthread_mutex_init(&oc->lock, NULL);
-	return oc;
-}
-
-void objcache_free(struct objcache *oc)
-{
-	if (!oc)
-		return;
-	for (size_t i = 0; i < oc->cap; i++) {
-		elfobj_free(oc->v[i].elf);
-		free(oc->v[i].err);
-	}
-	free(oc->v);
-	pthread_mutex_destroy(&oc->lock);
-	free(oc);
-}
-
-static size_t slot(const struct objcache *oc, dev_t dev, ino_t ino)
-{
-	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ull) ^ (uint64_t)ino;
-	size_t i;
-
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	for (i = (size_t)h & (oc->cap - 1);; i = (i + 1) & (oc->cap - 1)) {
-		const struct objent *e = &oc->v[i];
-
-		if (!e->ino || (e->dev == dev && e->ino == ino))
-			return i;
-	}
-}
-
-static void grow(struct objcache *oc)
-{
-	struct objcache big = { .v = xcalloc(oc->cap * 2, sizeof(*oc->v)), .cap = oc->cap * 2 };
-
-	for (size_t i = 0; i < oc->cap; i++)
-		if (oc->v[i].ino)
-			big.v[slot(&big, oc->v[i].dev, oc->v[i].ino)] = oc->v[i];
-	free(oc->v);
-	oc->v = big.v;
-	oc->cap = big.cap;
-}
-
-int objcache_get(struct objcache *oc, const struct root *r, const char *real,
-		 const struct stat *st, struct elfobj **ret, struct strbuf *err)
-{
-	struct strbuf why = STRBUF_INIT;
-	struct objent *e, got = { 0 };
-	int fd;
-
-	pthread_mutex_lock(&oc->lock);
-	e = &oc->v[slot(oc, st->st_dev, st->st_ino)];
-	got = *e;
-	pthread_mutex_unlock(&oc->lock);
-	if (!got.ino) {
-		/* Parsed outside the lock; when another thread was quicker
-		 * with the same file, its result is kept. */
-		fd = root_open_file(r, real);
-		if (fd < 0) {
-			got.ret = seterr(&why, fd, "%s", strerror(-fd));
-		} else {
-			got.ret = elfobj_parse_fd(fd, &got.elf, &why);
-			close(fd);
-		}
-		pthread_mutex_lock(&oc->lock);
-		e = &oc->v[slot(oc, st->st_dev, st->st_ino)];
-		if (e->ino) {
-			elfobj_free(got.elf);
-		} else {
-			e->dev = st->st_dev;
-			e->ino = st->st_ino ? st->st_ino : 1;
-			e->elf = got.elf;
-			e->ret = got.ret;
-			if (got.ret < 0)
-				e->err = strbuf_detach(&why);
-			if (++oc->n * 2 > oc->cap) {
-				grow(oc);
-				e = &oc->v[slot(oc, st->st_dev, st->st_ino)];
-			}
-		}
-		got = *e;
-		pthread_mutex_unlock(&oc->lock);
-		strbuf_release(&why);
-	}
-	if (got.ret < 0)
-		return seterr(err, got.ret, "%s", got.err);
-	*ret = got.elf;
-	return 0;
-}
 
 /* ---- path lists and dynamic string tokens ---- */
 
@@ -340,7 +226,7 @@ static enum verdict try_path(const struct search_ctx *ctx, const char *path,
 		v = V_FATAL;
 		goto out;
 	}
-	r = objcache_get(ctx->objs, ctx->root, c->real, &c->st, &c->elf, &why);
+	r = elfcache_get(ctx->objs, ctx->root, c->real, &c->st, &c->elf, &why);
 	if (r < 0) {
 		seterr(err, r, "'%s': %s", path,
 		       r == -ENOEXEC ? "invalid ELF header" : why.buf);
@@ -394,7 +280,7 @@ out:
 }
 
 static void take(struct search_hit *h, struct cand *c, const char *path,
-		 enum how how, const struct dso *owner, const char *dir,
+		 enum how how, const struct search_obj *owner, const char *dir,
 		 const char *tmpl)
 {
 	h->path = xstrdup(path);
@@ -424,7 +310,7 @@ static void keep_alt(struct search_hit *h, struct cand *c, const char *path)
 /* Probes DIR (and its hwcaps subdirectories) for NAME (G6). */
 static enum verdict probe_dir(const struct search_ctx *ctx, const char *dir,
 			      const char *tmpl, const char *name, enum how how,
-			      const struct dso *owner, struct search_hit *h,
+			      const struct search_obj *owner, struct search_hit *h,
 			      struct strbuf *err)
 {
 	const struct ldso *l = ctx->ldso;
@@ -460,7 +346,7 @@ static enum verdict probe_dir(const struct search_ctx *ctx, const char *dir,
 static enum verdict probe_list(const struct search_ctx *ctx,
 			       const struct strlist *list, const struct strlist *tmpls,
 			       const char *name, enum how how,
-			       const struct dso *owner, struct search_hit *h,
+			       const struct search_obj *owner, struct search_hit *h,
 			       struct strbuf *err)
 {
 	for (size_t i = 0; i < list->n; i++) {
@@ -518,12 +404,12 @@ static void glibc_dirs(const struct search_ctx *ctx, const char *list,
 	strlist_clear(&elems);
 }
 
-static bool nodeflib(const struct dso *loader)
+static bool nodeflib(const struct search_obj *loader)
 {
 	return loader->elf && (loader->elf->flags_1 & DF_1_NODEFLIB);
 }
 
-static int glibc_cache(const struct search_ctx *ctx, const struct dso *loader,
+static int glibc_cache(const struct search_ctx *ctx, const struct search_obj *loader,
 		       const char *name, struct search_hit *h, struct strbuf *err)
 {
 	const struct ldso *l = ctx->ldso;
@@ -555,7 +441,7 @@ static int glibc_cache(const struct search_ctx *ctx, const struct dso *loader,
 static enum verdict probe_pathlist(const struct search_ctx *ctx, const char *list,
 				   const char *seps, const char *origin,
 				   const char *name, enum how how,
-				   const struct dso *owner, struct search_hit *h,
+				   const struct search_obj *owner, struct search_hit *h,
 				   struct strbuf *err)
 {
 	struct strlist dirs = STRLIST_INIT, tmpls = STRLIST_INIT;
@@ -568,18 +454,18 @@ static enum verdict probe_pathlist(const struct search_ctx *ctx, const char *lis
 	return v;
 }
 
-static int glibc_lookup(const struct search_ctx *ctx, const struct dso *loader,
+static int glibc_lookup(const struct search_ctx *ctx, const struct search_obj *loader,
 			const char *name, struct search_hit *h, struct strbuf *err)
 {
 	const struct elfobj *le = loader->elf;
-	const struct dso *main = ctx->main;
+	const struct search_obj *main = ctx->main;
 	enum verdict v;
 
 	/* G5.1: the RPATH chain, unless the requester has a RUNPATH. */
 	if (!le->runpath) {
 		bool main_seen = false;
 
-		for (const struct dso *o = loader; o; o = o->loader) {
+		for (const struct search_obj *o = loader; o; o = o->loader) {
 			main_seen |= o->is_main;
 			if (!o->elf->rpath || (o->is_main && o->elf->runpath))
 				continue;
@@ -628,7 +514,7 @@ static int glibc_lookup(const struct search_ctx *ctx, const struct dso *loader,
  * each element's $ORIGIN is expanded the musl way (M7). */
 static enum verdict musl_probe(const struct search_ctx *ctx, const char *list,
 			       const char *origin, bool fix, const char *name,
-			       enum how how, const struct dso *owner,
+			       enum how how, const struct search_obj *owner,
 			       struct search_hit *h, struct strbuf *err)
 {
 	struct strlist elems = STRLIST_INIT;
@@ -646,7 +532,7 @@ static enum verdict musl_probe(const struct search_ctx *ctx, const char *list,
 	return v == V_STOP ? V_SKIP : v;
 }
 
-static int musl_lookup(const struct search_ctx *ctx, const struct dso *loader,
+static int musl_lookup(const struct search_ctx *ctx, const struct search_obj *loader,
 		       const char *name, struct search_hit *h, struct strbuf *err)
 {
 	enum verdict v;
@@ -661,7 +547,7 @@ static int musl_lookup(const struct search_ctx *ctx, const struct dso *loader,
 		}
 	}
 	/* M5.2: the rpath of every object on the needed_by chain (M6, M7). */
-	for (const struct dso *o = loader; o; o = o->loader) {
+	for (const struct search_obj *o = loader; o; o = o->loader) {
 		const char *rp = o->elf->runpath ? o->elf->runpath : o->elf->rpath;
 		char *check;
 
@@ -688,10 +574,10 @@ static int musl_lookup(const struct search_ctx *ctx, const struct dso *loader,
 	return V_SKIP;
 }
 
-static int lookup(const struct search_ctx *ctx, const struct dso *loader,
+static int lookup(const struct search_ctx *ctx, const struct search_obj *loader,
 		  const char *name, struct search_hit *h, struct strbuf *err);
 
-int search_lookup(const struct search_ctx *ctx, const struct dso *loader,
+int search_lookup(const struct search_ctx *ctx, const struct search_obj *loader,
 		  const char *name, struct search_hit *h, struct strbuf *err)
 {
 	struct strbuf local = STRBUF_INIT;
@@ -702,7 +588,7 @@ int search_lookup(const struct search_ctx *ctx, const struct dso *loader,
 	return ret;
 }
 
-static int lookup(const struct search_ctx *ctx, const struct dso *loader,
+static int lookup(const struct search_ctx *ctx, const struct search_obj *loader,
 		  const char *name, struct search_hit *h, struct strbuf *err)
 {
 	bool musl = ctx->ldso->flavour == LIBC_MUSL;

@@ -1,30 +1,19 @@
-/* shrink: strip and pack the manifest's ELF files; see shrink.h. */
+/* shrink: the manifest's plans carried out into staging; see shrink.h. */
 #include <config.h>
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "scratchroot/elfobj.h"
 #include "scratchroot/search.h"
 #include "scratchroot/shrink.h"
-
-/* A note "PATH\tWHAT WHY" for the summary. */
-static void note(struct strlist *notes, const char *path, const char *what, const char *why)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addstrs(&sb, path, "\t", what, why, NULL);
-	strlist_take(notes, strbuf_detach(&sb));
-}
+#include "scratchroot/strip.h"
 
 /* Runs ARGV, its output discarded; returns the exit status or -errno. */
 static int run(char *const argv[])
@@ -68,7 +57,11 @@ static int copy_all(int from, int to)
 
 	if (lseek(from, 0, SEEK_SET) < 0)
 		return -errno;
-	while ((n = read(from, buf, sizeof(buf))) > 0)
+	while ((n = read(from, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
 		for (ssize_t w = 0; w < n;) {
 			ssize_t k = write(to, buf + w, (size_t)(n - w));
 
@@ -76,50 +69,66 @@ static int copy_all(int from, int to)
 				return -errno;
 			w += k;
 		}
-	return n < 0 ? -errno : 0;
+	}
+	return 0;
 }
 
-/* Makes DIR/.build-id/xx and opens DIR/.build-id/xx/rest.debug for E's
- * removed debug information.  Returns an fd or -errno. */
-static int debug_file(const char *dir, const char *id, char **ret_path)
+struct stager {
+	struct manifest *m;
+	const struct root *r;
+	int dir;		/* the staging directory, or -1 when measuring */
+	const char *path;	/* its path, for upx */
+	const char *upx_args;
+	int null;		/* where a measure writes */
+	struct shrink_stats *st;
+	struct diags *d;
+	struct strbuf *err;
+};
+
+static void stage_name(char buf[24], uint32_t n, const char *suffix)
 {
-	char path[PATH_MAX];
+	snprintf(buf, 24, "%u%s", n, suffix);
+}
+
+/* Opens staged file N+SUFFIX for writing, new.  Returns an fd or -errno. */
+static int stage_create(const struct stager *s, uint32_t n, const char *suffix)
+{
+	char name[24];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/.build-id", dir);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/.build-id/%.2s", dir, id);
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug", dir, id, id + 2);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	*ret_path = xstrdup(path);
-	return fd;
+	stage_name(name, n, suffix);
+	fd = openat(s->dir, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	return fd < 0 ? -errno : fd;
 }
 
-/* Packs the bytes of E with upx (tested with upx -t); keeps them as they are
- * when upx refuses, with a note. */
-static int pack(struct mentry *e, int bytes, const struct shrink_opts *o, struct strlist *notes)
+static void stage_unlink(const struct stager *s, uint32_t n, const char *suffix)
 {
-	char in[] = "/tmp/scratchroot-upx-XXXXXX", out[sizeof(in) + 4];
+	char name[24];
+
+	stage_name(name, n, suffix);
+	unlinkat(s->dir, name, 0);
+}
+
+/* Packs the bytes of E with upx (tested with upx -t), as staged file N;
+ * keeps them as they are when upx refuses, with a note. */
+static int pack(struct stager *s, struct mentry *e, uint32_t n)
+{
+	char in[PATH_MAX], out[PATH_MAX];
 	struct strlist args = STRLIST_INIT;
 	char **argv = NULL;
-	int fd = mkstemp(in), ret = 0, packed, st;
+	int src = mentry_open(s->m, e, s->r, s->err), fd = -1, ret = 0, st;
 	size_t k = 0;
 
-	if (fd < 0)
-		return -errno;
-	snprintf(out, sizeof(out), "%s.upx", in);
-	if ((ret = copy_all(bytes, fd)) < 0 || fchmod(fd, 0700) < 0) {
-		ret = ret ? ret : -errno;
+	if (src < 0)
+		return src;
+	snprintf(in, sizeof(in), "%s/%u.in", s->path, n);
+	snprintf(out, sizeof(out), "%s/%u.upx", s->path, n);
+	fd = stage_create(s, n, ".in");
+	if (fd < 0 || (ret = copy_all(src, fd)) < 0 || fchmod(fd, 0700) < 0) {
+		ret = fd < 0 ? fd : ret ? ret : -errno;
 		goto out;
 	}
-	search_split(o->upx_args, " ", &args);
+	search_split(s->upx_args, " ", &args);
 	argv = xcalloc(args.n + 6, sizeof(*argv));
 	argv[k++] = "upx";
 	for (size_t i = 0; i < args.n; i++)
@@ -136,165 +145,170 @@ static int pack(struct mentry *e, int bytes, const struct shrink_opts *o, struct
 		st = run(test);
 	}
 	if (st != 0) {
-		note(notes, e->path, "left unpacked: upx refused it or its test failed", "");
-		goto out;
-	}
-	packed = open(out, O_RDONLY | O_CLOEXEC);
-	if (packed < 0) {
-		ret = -errno;
+		diag_add(s->d, DIAG_NOTE, e->path, "left unpacked: upx refused it or its test failed");
+		stage_unlink(s, n, ".upx");
 		goto out;
 	}
 	{
-		int mem = memfd_create("scratchroot-upx", MFD_CLOEXEC);
+		char from[24], to[24];
 		struct stat sb;
 
-		if (mem < 0 || copy_all(packed, mem) < 0 || fstat(mem, &sb) < 0) {
-			ret = -EIO;
-			if (mem >= 0)
-				close(mem);
-		} else {
-			if (e->shrunk)
-				close(e->shrunk_fd);
-			e->shrunk = true;
-			e->shrunk_fd = mem;
-			e->size = sb.st_size;
+		stage_name(from, n, ".upx");
+		stage_name(to, n, "");
+		if (renameat(s->dir, from, s->dir, to) < 0 || fstatat(s->dir, to, &sb, 0) < 0) {
+			ret = -errno;
+			goto out;
 		}
+		e->stage = n;
+		e->size = sb.st_size;
+		s->st->packed++;
 	}
-	close(packed);
 out:
-	close(fd);
-	unlink(in);
-	unlink(out);
+	if (ret < 0)
+		seterr(s->err, ret, "'%s': upx: %s", e->path, strerror(-ret));
+	if (fd >= 0)
+		close(fd);
+	stage_unlink(s, n, ".in");
+	close(src);
 	free(argv);
 	strlist_clear(&args);
 	return ret;
 }
 
-static bool packable(const struct elfobj *o, const struct shrink_opts *opts)
+/* The removed debug information of E kept as N.debug: its fd, or -1. */
+static int debug_file(struct stager *s, struct mentry *e, uint32_t n, char *link, size_t len)
 {
-	if (o->kind == ELFOBJ_SELF || (o->soname && !strncmp(o->soname, "ld-", 3)))
-		return false;	/* never the loader */
-	if (o->kind == ELFOBJ_SHARED)
-		return opts->upx_libs;
-	return o->kind == ELFOBJ_DYNAMIC_EXEC || o->kind == ELFOBJ_STATIC ||
-	       o->kind == ELFOBJ_STATIC_PIE;
+	int fd;
+
+	if (s->dir < 0 || !e->plan.debug)
+		return -1;
+	if (!e->build_id) {
+		diag_add(s->d, DIAG_NOTE, e->path, "no build-id: its debug information is not kept");
+		return -1;
+	}
+	fd = stage_create(s, n, ".debug");
+	if (fd >= 0)
+		snprintf(link, len, "%s.debug", e->build_id + 2);
+	return fd;
 }
 
-static int shrink_one(struct mentry *e, const struct root *r, const struct shrink_opts *o,
-		      struct shrink_stats *st, struct strlist *notes, struct strbuf *err)
+/* Strips E into staged file N (or, measuring, into nothing). */
+static int strip_one(struct stager *s, struct mentry *e, uint32_t n)
 {
-	struct strip_opts so = { .mode = o->strip, .sections = o->sections, .debug_fd = -1 };
-	struct strip_result res;
+	struct strip_opts so = { .mode = e->plan.strip, .sections = e->plan.sections,
+				 .debug_fd = -1 };
 	struct strbuf why = STRBUF_INIT;
-	struct elfobj *obj = NULL;
-	char magic[SELFMAG], *dbgname = NULL;
-	int in, out = -1, ret = 0;
+	struct strip_result res;
+	char link[64];
+	int in = mentry_open(s->m, e, s->r, s->err), out, ret;
 
-	in = mentry_open(e, r, err);
 	if (in < 0)
 		return in;
-	st->before += (unsigned long long)e->size;
-	if (pread(in, magic, SELFMAG, 0) != SELFMAG || memcmp(magic, ELFMAG, SELFMAG) ||
-	    elfobj_parse_fd(in, &obj, &why) < 0) {
-		st->floor += (unsigned long long)e->size;
-		st->after += (unsigned long long)e->size;
-		goto out;
+	out = s->dir >= 0 ? stage_create(s, n, "") : s->null;
+	so.debug_fd = debug_file(s, e, n, link, sizeof(link));
+	so.debuglink = so.debug_fd >= 0 ? link : NULL;
+	ret = out < 0 ? out : strip_fd(in, out, &so, &res, &why);
+	if (ret == -ENOTSUP) {
+		diag_add(s->d, DIAG_NOTE, e->path, "left as it is: %s", why.buf);
+		ret = 0;
+		res.stripped = false;
+	} else if (ret < 0) {
+		seterr(s->err, ret, "'%s': strip: %s", e->src, why.len ? why.buf : strerror(-ret));
+	} else if (res.stripped) {
+		e->stage = s->dir >= 0 ? n : 0;
+		e->size = res.out_size;
+		s->st->stripped++;
 	}
-	st->elf++;
-	st->floor += obj->load_size;
-	if (o->strip != STRIP_NONE) {
-		if (o->debug_dir) {
-			char id[41];
-
-			if (strip_build_id(in, id) == 0 && *id) {
-				so.debug_fd = debug_file(o->debug_dir, id, &dbgname);
-				if (so.debug_fd < 0) {
-					ret = seterr(err, so.debug_fd, "'%s': %s", o->debug_dir,
-						     strerror(-so.debug_fd));
-					goto out;
-				}
-				so.debuglink = path_basename(dbgname);
-			} else {
-				note(notes, e->path, "no build-id: its debug information is not kept", "");
-			}
-		}
-		out = memfd_create("scratchroot-strip", MFD_CLOEXEC);
-		if (out < 0) {
-			ret = seterr(err, -errno, "memfd_create: %s", strerror(errno));
-			goto out;
-		}
-		lseek(in, 0, SEEK_SET);
-		strbuf_reset(&why);
-		ret = strip_fd(in, out, &so, &res, &why);
-		if (ret == -ENOTSUP) {
-			note(notes, e->path, "left as it is: ", why.buf);
-			ret = 0;
-		} else if (ret < 0) {
-			seterr(err, ret, "'%s': strip: %s", e->src, why.buf);
-			goto out;
-		} else if (res.stripped) {
-			e->orig_size = e->size;
-			e->size = res.out_size;
-			e->shrunk = true;
-			e->shrunk_fd = out;
-			out = -1;
-			st->stripped++;
-		}
-	}
-	if (o->upx_args && packable(obj, o)) {
-		int bytes = mentry_open(e, r, err);
-
-		if (bytes < 0) {
-			ret = bytes;
-			goto out;
-		}
-		if (!e->shrunk)
-			e->orig_size = e->size;
-		ret = pack(e, bytes, o, notes);
-		close(bytes);
-		if (ret < 0) {
-			seterr(err, ret, "'%s': upx: %s", e->path, strerror(-ret));
-			goto out;
-		}
-		st->packed += e->shrunk;
-	}
-	st->after += (unsigned long long)e->size;
-out:
 	if (so.debug_fd >= 0) {
 		struct stat dst;
 
 		/* Nothing worth keeping (already split by the distribution). */
-		if (fstat(so.debug_fd, &dst) == 0 && dst.st_size == 0)
-			unlink(dbgname);
+		e->debug_staged = ret == 0 && res.stripped && fstat(so.debug_fd, &dst) == 0 &&
+				  dst.st_size > 0;
+		if (!e->debug_staged)
+			stage_unlink(s, n, ".debug");
 		close(so.debug_fd);
 	}
-	if (out >= 0)
+	if (s->dir >= 0 && out >= 0) {
+		if (ret < 0 || !res.stripped)
+			stage_unlink(s, n, "");
 		close(out);
+	}
 	close(in);
-	elfobj_free(obj);
-	free(dbgname);
 	strbuf_release(&why);
 	return ret;
 }
 
-int shrink_manifest(struct manifest *m, const struct root *r, const struct shrink_opts *o,
-		    struct shrink_stats *st, struct strlist *notes, struct strbuf *err)
+static int run_plans(struct stager *s)
 {
-	memset(st, 0, sizeof(*st));
-	for (size_t i = 0; i < m->n; i++) {
-		struct mentry *e = &m->v[i];
-		int ret;
+	uint32_t n = 0;
+
+	memset(s->st, 0, sizeof(*s->st));
+	for (size_t i = 0; i < s->m->n; i++) {
+		struct mentry *e = &s->m->v[i];
+		int ret = 0;
 
 		if (sr_interrupted)
-			return seterr(err, -EINTR, "interrupted");
-		if (e->type == M_DATA) {
-			st->before += (unsigned long long)e->size;
-			st->after += (unsigned long long)e->size;
-			st->floor += (unsigned long long)e->size;
-		}
-		if (e->type != M_FILE)
+			return seterr(s->err, -EINTR, "interrupted");
+		if (e->type != M_FILE && e->type != M_DATA)
 			continue;
-		ret = shrink_one(e, r, o, st, notes, err);
+		s->st->before += (unsigned long long)(e->type == M_FILE ? e->orig_size : e->size);
+		s->st->floor += (unsigned long long)(e->type == M_FILE ? e->floor : e->size);
+		s->st->elf += e->type == M_FILE && e->elf;
+		if (e->type == M_FILE && e->plan.strip != STRIP_NONE)
+			ret = strip_one(s, e, ++n);
+		if (!ret && e->type == M_FILE && e->plan.upx && s->dir >= 0)
+			ret = pack(s, e, e->stage ? e->stage : ++n);
+		if (ret < 0)
+			return ret;
+		s->st->after += (unsigned long long)e->size;
+	}
+	return 0;
+}
+
+int shrink_stage(struct manifest *m, const struct root *r, int stage_fd, const char *stage_path,
+		 const char *upx_args, struct shrink_stats *st, struct diags *d,
+		 struct strbuf *err)
+{
+	struct stager s = { .m = m, .r = r, .dir = stage_fd, .path = stage_path,
+			    .upx_args = upx_args ? upx_args : "", .null = -1, .st = st, .d = d,
+			    .err = err };
+
+	m->stage_fd = stage_fd;
+	return run_plans(&s);
+}
+
+int shrink_measure(struct manifest *m, const struct root *r, struct shrink_stats *st,
+		   struct diags *d, struct strbuf *err)
+{
+	struct stager s = { .m = m, .r = r, .dir = -1, .st = st, .d = d, .err = err };
+	int ret;
+
+	s.null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (s.null < 0)
+		return seterr(err, -errno, "'/dev/null': %s", strerror(errno));
+	ret = run_plans(&s);
+	close(s.null);
+	return ret;
+}
+
+int shrink_write_debug(const struct manifest *m, struct output *debug, struct strbuf *err)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mentry *e = &m->v[i];
+		char name[24], rel[96];
+		int fd, ret;
+
+		if (!e->debug_staged)
+			continue;
+		stage_name(name, e->stage, ".debug");
+		fd = openat(m->stage_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return seterr(err, -errno, "'%s': its debug information: %s", e->path,
+				      strerror(errno));
+		snprintf(rel, sizeof(rel), ".build-id/%.2s/%s.debug", e->build_id, e->build_id + 2);
+		ret = output_place(debug, rel, fd, 0644, err);
+		close(fd);
 		if (ret < 0)
 			return ret;
 	}

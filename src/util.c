@@ -1,7 +1,10 @@
 /* util: strbuf, strlist and allocation helpers; see util.h. */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +271,37 @@ void strlist_clear(struct strlist *sl)
 	sl->n = sl->alloc = 0;
 }
 
+int dir_list(int fd, struct strlist *out)
+{
+	struct dirent *de;
+	size_t first = out->n;
+	int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+
+	if (!d) {
+		int ret = -errno;
+
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return ret;
+	}
+	/* The duplicate shares FD's offset: start from the beginning. */
+	rewinddir(d);
+	while ((errno = 0, de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			strlist_add(out, de->d_name);
+	if (errno) {
+		int ret = -errno;
+
+		closedir(d);
+		return ret;
+	}
+	closedir(d);
+	if (out->n > first)
+		qsort(out->v + first, out->n - first, sizeof(*out->v), cmp_str);
+	return 0;
+}
+
 int read_file_fd(int fd, size_t max, char **ret_buf, size_t *ret_len)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -298,13 +332,19 @@ int read_file_fd(int fd, size_t max, char **ret_buf, size_t *ret_len)
 	return 0;
 }
 
+uint64_t util_fnv1a(const void *s, size_t len)
+{
+	const unsigned char *p = s;
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
 static size_t strmap_hash(const char *s)
 {
-	size_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+	return (size_t)util_fnv1a(s, strlen(s));
 }
 
 static struct strmap_entry *strmap_slot(const struct strmap *m, const char *key)
@@ -351,4 +391,107 @@ void strmap_clear(struct strmap *m, void (*free_val)(void *))
 	free(m->v);
 	m->v = NULL;
 	m->n = m->cap = 0;
+}
+
+/* ---- arena ---- */
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	max_align_t data[];
+};
+
+#define ARENA_CHUNK (64u << 10)
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	size_t need = (n + align - 1) / align * align;
+	void *p;
+
+	if (n > SIZE_MAX - align)
+		oom();
+	if (!a->chunks || need > a->cap - a->used) {
+		size_t cap = need > ARENA_CHUNK / 2 ? need : ARENA_CHUNK;
+		struct arena_chunk *c = xmalloc(sizeof(*c) + cap);
+
+		/* A large piece gets a chunk of its own, behind the current one. */
+		if (cap > ARENA_CHUNK && a->chunks) {
+			c->next = a->chunks->next;
+			a->chunks->next = c;
+			memset(c->data, 0, need);
+			return c->data;
+		}
+		c->next = a->chunks;
+		a->chunks = c;
+		a->used = 0;
+		a->cap = cap;
+	}
+	p = (char *)a->chunks->data + a->used;
+	a->used += need;
+	memset(p, 0, need);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+void arena_merge(struct arena *into, struct arena *from)
+{
+	struct arena_chunk **tail;
+
+	if (!from->chunks)
+		return;
+	if (!into->chunks) {
+		*into = *from;
+		*from = (struct arena)ARENA_INIT;
+		return;
+	}
+	/* FROM's chunks go behind INTO's current one, which stays current. */
+	for (tail = &from->chunks; *tail; tail = &(*tail)->next)
+		;
+	*tail = into->chunks->next;
+	into->chunks->next = from->chunks;
+	*from = (struct arena)ARENA_INIT;
+}
+
+void arena_release(struct arena *a)
+{
+	for (struct arena_chunk *c = a->chunks, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	*a = (struct arena)ARENA_INIT;
+}
+
+void avec_add(struct arena *a, struct avec *v, const char *s)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 2;
+		const char **nv = arena_alloc(a, cap * sizeof(*nv));
+
+		if (v->n)
+			memcpy(nv, v->v, v->n * sizeof(*nv));
+		v->v = nv;
+		v->cap = cap;
+	}
+	v->v[v->n++] = s;
+}
+
+bool avec_has(const struct avec *v, const char *s)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (!strcmp(v->v[i], s))
+			return true;
+	return false;
 }

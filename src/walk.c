@@ -1,104 +1,160 @@
-/* walk: the breadth-first closure of each program; see walk.h. */
+/* walk: the breadth-first closure of each program; see walk.h.  Rule
+ * numbers (G3, M4...) refer to doc/loader-rules.md. */
 #include <config.h>
 
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "scratchroot/ldconf.h"
 #include "scratchroot/walk.h"
 
 #define MAX_OBJECTS 100000
 
-static void problem(struct walk *w, bool warning, const char *path,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The loader's view of one loaded object (the search's part first). */
+struct dso {
+	struct search_obj s;	/* path, origin, elf, loader, is_main */
+	const char *real;	/* canonical path in the root */
+	dev_t dev;
+	ino_t ino;
+	struct avec names;	/* every name that resolved to it */
+	struct avec hops;	/* symlinks crossed, for every path opened */
+	struct avec alts;	/* hwcaps variants the image must hold too */
+	struct avec notes;	/* candidates skipped and why */
+	enum how how;
+	const struct dso *how_owner;	/* whose RPATH/RUNPATH found it */
+	const char *how_dir;	/* the search directory it was found in */
+	const char *how_tmpl;	/* that directory before DST expansion */
+	struct dso **deps;	/* what each elf->needed entry resolved to */
+	const struct dso *dlopen_by;	/* loaded at run time by this object */
+	const char *why;	/* for objects loaded at run time: the reason */
+	unsigned depth;
+	bool is_interp, preload;
+};
 
-static void vproblem(struct walk *w, bool warning, const char *path,
-		     const char *fmt, va_list ap)
+struct extra {
+	const char *path, *why, *data;
+	size_t len;
+	bool tree;
+};
+
+struct program {
+	const char *arg, *path, *dest;
+	struct elfobj *elf;	/* borrowed from the cache */
+	struct ldso *ldso;	/* borrowed from the walk; NULL when static */
+	struct dso **dsos;	/* load order: main, interp, preloads, BFS */
+	size_t n_dsos, a_dsos;
+	struct dso *main, *interp;
+	struct extra *extras;
+	size_t n_extras, a_extras;
+	size_t closure_dsos, closure_extras;	/* the load-time closure's part
+				 * of dsos and extras (what a program with
+				 * the same needs may reuse) */
+	size_t n_done;		/* objects whose DT_NEEDED are loaded */
+	struct diags diags;	/* of its walk ... */
+	struct diags rule_diags;	/* ... and of the run-time rules */
+	struct diags *sink;	/* the one recorded into now */
+	struct avec bundles;
+	void *facts;
+	void (*free_facts)(void *);
+	unsigned flags;		/* enum walk_flags */
+	bool ok, secure, rules;
+};
+
+struct walk {
+	const struct root *root;
+	char *cwd;
+	struct strlist library_path;
+	struct elfcache *objs;	/* borrowed */
+	struct ldso **ldsos;
+	size_t n_ldsos, a_ldsos;
+	struct program **progs;
+	size_t n_progs, a_progs;
+	struct strmap closures;	/* closure key -> the program that holds it */
+	struct strmap memo;	/* the rules' facts (walk_memo) */
+	struct arena arena;	/* objects and their strings */
+	struct strlist conf_dirs;	/* ld.so.conf's directories, for hints */
+	bool conf_read;
+};
+
+/* ---- diagnostics ---- */
+
+static void vproblem(struct program *p, bool warning, const char *path, const char *fmt,
+		     va_list ap)
+{
+	enum diag_severity s = warning || (p->flags & WALK_LENIENT) ? DIAG_WARNING : DIAG_ERROR;
+
+	diag_vadd(p->sink, s, path, fmt, ap);
+}
+
+static void problem(struct program *p, bool warning, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void problem(struct program *p, bool warning, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(p, warning, path, fmt, ap);
+	va_end(ap);
+}
+
+void program_diag(struct program *p, enum diag_severity s, bool once, const char *path,
+		  const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct problem *p;
+	va_list ap;
 
+	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
-	warning |= w->lenient;
-	w->problems = xgrow(w->problems, &w->a_problems, w->n_problems + 1,
-			    sizeof(*w->problems));
-	p = &w->problems[w->n_problems++];
-	p->path = xstrdup(path);
-	p->msg = strbuf_detach(&sb);
-	p->warning = warning;
-	if (!warning)
-		w->n_errors++;
-}
-
-static void problem(struct walk *w, bool warning, const char *path,
-		    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vproblem(w, warning, path, fmt, ap);
 	va_end(ap);
+	if (s == DIAG_ERROR && (p->flags & WALK_LENIENT))
+		s = DIAG_WARNING;
+	if (!once || !diags_has(p->sink, 0, s, path, sb.buf))
+		diag_add(p->sink, s, path, "%s", sb.buf);
+	strbuf_release(&sb);
 }
 
-void walk_problem(struct walk *w, bool warning, const char *path, const char *fmt, ...)
-{
-	va_list ap;
+/* ---- the walk and its programs ---- */
 
-	va_start(ap, fmt);
-	vproblem(w, warning, path, fmt, ap);
-	va_end(ap);
-}
-
-struct walk *walk_new(const struct root *r, const char *cwd)
+struct walk *walk_new(const struct root *r, const char *cwd,
+		      const struct strlist *library_path, struct elfcache *objs)
 {
 	struct walk *w = xcalloc(1, sizeof(*w));
 
 	w->root = r;
 	w->cwd = xstrdup(cwd ? cwd : "/");
-	w->objs = objcache_new();
+	w->objs = objs;
+	if (library_path)
+		strlist_add_all(&w->library_path, library_path);
 	return w;
 }
 
-static void dso_free(struct dso *d)
+struct walk *walk_new_sibling(const struct walk *w, const struct root *r)
 {
-	if (!d)
-		return;
-	free(d->path);
-	free(d->real);
-	strlist_clear(&d->names);
-	strlist_clear(&d->hops);
-	strlist_clear(&d->alts);
-	strlist_clear(&d->notes);
-	free(d->origin);
-	free(d->how_dir);
-	free(d->how_tmpl);
-	free(d->why);
-	free(d->deps);
-	free(d);
+	return walk_new(r, w->cwd, &w->library_path, w->objs);
 }
 
 static void program_free(struct program *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n_dsos; i++)
-		dso_free(p->dsos[i]);
 	free(p->dsos);
-	free(p->arg);
-	free(p->path);
-	free(p->dest);
-	for (size_t i = 0; i < p->n_extras; i++) {
-		free(p->extras[i].path);
-		free(p->extras[i].why);
-		free(p->extras[i].data);
-	}
 	free(p->extras);
-	if (p->facts_free)
-		p->facts_free(p->facts);
+	diags_release(&p->diags);
+	diags_release(&p->rule_diags);
+	if (p->free_facts)
+		p->free_facts(p->facts);
 	free(p);
+}
+
+static void memo_free(void *v)
+{
+	free(v);
 }
 
 void walk_free(struct walk *w)
@@ -111,156 +167,186 @@ void walk_free(struct walk *w)
 	for (size_t i = 0; i < w->n_ldsos; i++)
 		ldso_free(w->ldsos[i]);
 	free(w->ldsos);
-	for (size_t i = 0; i < w->n_problems; i++) {
-		free(w->problems[i].path);
-		free(w->problems[i].msg);
-	}
-	free(w->problems);
-	if (!w->objs_borrowed)
-		objcache_free(w->objs);
 	strlist_clear(&w->library_path);
-	strlist_clear(&w->memo);
+	strlist_clear(&w->conf_dirs);
 	strmap_clear(&w->closures, NULL);
-	strlist_clear(&w->notes);
+	strmap_clear(&w->memo, memo_free);
+	arena_release(&w->arena);
 	free(w->cwd);
 	free(w);
 }
 
-struct walk *walk_new_sibling(const struct walk *w, const struct root *r)
+void walk_merge(struct walk *into, struct walk **parts, size_t np, struct program **order,
+		size_t n)
 {
-	struct walk *s = walk_new(r, w->cwd);
-
-	objcache_free(s->objs);
-	s->objs = w->objs;
-	s->objs_borrowed = true;
-	strlist_add_all(&s->library_path, &w->library_path);
-	s->lenient = w->lenient;
-	return s;
-}
-
-/* Moves problem P (emptied) to INTO. */
-static void take_problem(struct walk *into, struct problem *p)
-{
-	if (!p->path)
-		return;
-	into->problems = xgrow(into->problems, &into->a_problems, into->n_problems + 1,
-			       sizeof(*into->problems));
-	into->problems[into->n_problems++] = *p;
-	if (!p->warning)
-		into->n_errors++;
-	p->path = p->msg = NULL;
-}
-
-/* Moves FROM's problems [*LO, *HI) to INTO; the range becomes INTO's. */
-static void take_problems(struct walk *into, struct walk *from, size_t *lo, size_t *hi)
-{
-	size_t first = *lo;
-
-	*lo = into->n_problems;
-	for (size_t i = first; i < *hi && i < from->n_problems; i++)
-		take_problem(into, &from->problems[i]);
-	*hi = into->n_problems;
-}
-
-void walk_merge(struct walk *into, struct walk **parts, size_t n)
-{
-	size_t *next = xcalloc(n + 1, sizeof(*next)), base = into->n_progs, total = 0;
-	struct walk **owner;
-
-	for (size_t i = 0; i < n; i++)
-		total += parts[i]->n_progs;
-	owner = xcalloc(total + 1, sizeof(*owner));
-	for (;;) {
-		struct walk *from = NULL;
-		size_t k = 0;
-
-		for (size_t i = 0; i < n; i++)
-			if (next[i] < parts[i]->n_progs &&
-			    (!from || parts[i]->progs[next[i]]->seq < from->progs[next[k]]->seq))
-				from = parts[i], k = i;
-		if (!from)
-			break;
-		owner[into->n_progs - base] = from;
-		into->progs = xgrow(into->progs, &into->a_progs, into->n_progs + 1,
-				    sizeof(*into->progs));
-		into->progs[into->n_progs++] = from->progs[next[k]++];
-	}
-	for (size_t j = base; j < into->n_progs; j++) {
-		struct program *p = into->progs[j];
-
-		take_problems(into, owner[j - base], &p->problems_from, &p->problems_to);
-	}
-	for (size_t j = base; j < into->n_progs; j++) {
-		struct program *p = into->progs[j];
-		struct walk *from = owner[j - base];
-		size_t first = p->notes_from;
-
-		take_problems(into, from, &p->needs_from, &p->needs_to);
-		p->notes_from = into->notes.n;
-		for (size_t i = first; i < p->notes_to && i < from->notes.n; i++) {
-			strlist_take(&into->notes, from->notes.v[i]);
-			from->notes.v[i] = NULL;
-		}
-		p->notes_to = into->notes.n;
-	}
-	for (size_t i = 0; i < n; i++) {
+	into->progs = xgrow(into->progs, &into->a_progs, into->n_progs + n, sizeof(*into->progs));
+	if (n)
+		memcpy(into->progs + into->n_progs, order, n * sizeof(*order));
+	into->n_progs += n;
+	for (size_t i = 0; i < np; i++) {
 		struct walk *from = parts[i];
 
+		/* The programs are INTO's now, and so is what they borrow. */
 		from->n_progs = 0;
-		/* Problems and notes outside any program's (none today) come
-		 * after the programs'. */
-		for (size_t j = 0; j < from->n_problems; j++)
-			take_problem(into, &from->problems[j]);
-		from->n_problems = 0;
-		for (size_t j = 0; j < from->notes.n; j++)
-			if (from->notes.v[j]) {
-				strlist_take(&into->notes, from->notes.v[j]);
-				from->notes.v[j] = NULL;
-			}
-		for (size_t j = 0; j < from->n_ldsos; j++) {
-			into->ldsos = xgrow(into->ldsos, &into->a_ldsos, into->n_ldsos + 1,
-					    sizeof(*into->ldsos));
-			into->ldsos[into->n_ldsos++] = from->ldsos[j];
-		}
+		arena_merge(&into->arena, &from->arena);
+		into->ldsos = xgrow(into->ldsos, &into->a_ldsos, into->n_ldsos + from->n_ldsos,
+				    sizeof(*into->ldsos));
+		if (from->n_ldsos)
+			memcpy(into->ldsos + into->n_ldsos, from->ldsos,
+			       from->n_ldsos * sizeof(*from->ldsos));
+		into->n_ldsos += from->n_ldsos;
 		from->n_ldsos = 0;
 		walk_free(from);
 	}
-	free(owner);
-	free(next);
 }
 
-static struct dso *add_dso(struct program *p, struct dso *d)
+size_t walk_n_programs(const struct walk *w)
 {
-	size_t a = p->n_dsos;
+	return w->n_progs;
+}
 
-	p->dsos = xgrow(p->dsos, &a, p->n_dsos + 1, sizeof(*p->dsos));
+struct program *walk_program(const struct walk *w, size_t i)
+{
+	return w->progs[i];
+}
+
+const struct root *walk_root(const struct walk *w)
+{
+	return w->root;
+}
+
+struct strmap *walk_memo(struct walk *w)
+{
+	return &w->memo;
+}
+
+void walk_take_diags(struct walk *w, struct diags *out)
+{
+	for (size_t i = 0; i < w->n_progs; i++)
+		diags_move(out, &w->progs[i]->diags);
+	for (size_t i = 0; i < w->n_progs; i++)
+		diags_move(out, &w->progs[i]->rule_diags);
+}
+
+const char *program_path(const struct program *p) { return p->path; }
+bool program_ok(const struct program *p) { return p->ok; }
+const struct elfobj *program_elf(const struct program *p) { return p->elf; }
+const struct ldso *program_ldso(const struct program *p) { return p->ldso; }
+size_t program_n_objects(const struct program *p) { return p->n_dsos; }
+struct dso *program_object(const struct program *p, size_t i) { return p->dsos[i]; }
+struct dso *program_main(const struct program *p) { return p->main; }
+struct dso *program_interp(const struct program *p) { return p->interp; }
+size_t program_n_extras(const struct program *p) { return p->n_extras; }
+void *program_facts(const struct program *p) { return p->facts; }
+
+void program_set_facts(struct program *p, void *facts, void (*free_facts)(void *))
+{
+	p->facts = facts;
+	p->free_facts = free_facts;
+}
+
+bool program_begin_rules(struct program *p)
+{
+	if (p->rules)
+		return false;
+	p->rules = true;
+	p->sink = &p->rule_diags;
+	return true;
+}
+
+const char *dso_path(const struct dso *d) { return d->s.path; }
+const char *dso_real(const struct dso *d) { return d->real; }
+const struct elfobj *dso_elf(const struct dso *d) { return d->s.elf; }
+const struct dso *dso_loader(const struct dso *d) { return (const struct dso *)d->s.loader; }
+bool dso_is_interp(const struct dso *d) { return d->is_interp; }
+
+/* ---- objects ---- */
+
+/* The one constructor: a new object of P opened as PATH (copied), found by
+ * HOW for LOADER (NULL: none), at the end of P's load order. */
+static struct dso *dso_new(struct walk *w, struct program *p, const char *path, enum how how,
+			   struct dso *loader)
+{
+	struct dso *d = arena_alloc(&w->arena, sizeof(*d));
+
+	d->s.path = arena_strdup(&w->arena, path);
+	d->s.loader = loader ? &loader->s : NULL;
+	d->how = how;
+	d->depth = loader ? loader->depth + 1 : 1;
+	p->dsos = xgrow(p->dsos, &p->a_dsos, p->n_dsos + 1, sizeof(*p->dsos));
 	p->dsos[p->n_dsos++] = d;
 	return d;
 }
 
-struct ldso *walk_ldso(struct walk *w, const char *interp, const struct elfobj *e,
-		       bool musl)
+/* D's $ORIGIN: the directory it was opened from. */
+static void set_origin(struct walk *w, struct dso *d, const char *from)
 {
-	struct ldso *l;
+	char *o = path_dirname(from);
 
+	d->s.origin = arena_strdup(&w->arena, o);
+	free(o);
+}
+
+static void add_strings(struct walk *w, struct avec *to, const struct strlist *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		avec_add(&w->arena, to, arena_strdup(&w->arena, from->v[i]));
+}
+
+/* The names a newly loaded object answers to: glibc matches later requests
+ * by the search name and by DT_SONAME (G3); musl only by the name it was
+ * searched under, never for an explicit path (M4). */
+static void add_name(struct walk *w, struct dso *d, const char *name, bool musl)
+{
+	if (musl && strchr(name, '/'))
+		return;
+	if (!avec_has(&d->names, name))
+		avec_add(&w->arena, &d->names, arena_strdup(&w->arena, name));
+}
+
+static struct ldso *find_ldso(struct walk *w, const char *interp, const struct elfobj *e,
+			      bool musl)
+{
 	for (size_t i = 0; i < w->n_ldsos; i++) {
-		l = w->ldsos[i];
+		struct ldso *l = w->ldsos[i];
+
 		if (!strcmp(l->interp, interp) && l->e_machine == e->e_machine &&
 		    l->ei_class == e->ei_class && l->ei_data == e->ei_data &&
 		    l->flavour == (musl ? LIBC_MUSL : LIBC_GLIBC))
 			return l;
 	}
+	return NULL;
+}
+
+struct ldso *walk_ldso(struct walk *w, const char *interp, const struct elfobj *e,
+		       bool musl)
+{
+	struct ldso *l = find_ldso(w, interp, e, musl);
+
+	if (l)
+		return l;
 	l = ldso_load(w->root, interp, e, musl);
 	w->ldsos = xgrow(w->ldsos, &w->a_ldsos, w->n_ldsos + 1, sizeof(*w->ldsos));
 	w->ldsos[w->n_ldsos++] = l;
-	if (l->cache_problem)
-		problem(w, true, interp, "%s", l->cache_problem);
+	return l;
+}
+
+/* The loader for P, with the warning about its cache for the program that
+ * read it first. */
+static struct ldso *program_ldso_for(struct walk *w, struct program *p, const char *interp,
+				     bool musl)
+{
+	bool fresh = !find_ldso(w, interp, p->elf, musl);
+	struct ldso *l = walk_ldso(w, interp, p->elf, musl);
+
+	if (fresh && l->cache_problem)
+		problem(p, true, interp, "%s", l->cache_problem);
 	return l;
 }
 
 /* Whether a program file that failed to parse is a script; names its
  * interpreter when it is. */
-static bool script_problem(struct walk *w, const char *path, const char *real)
+static bool script_problem(struct walk *w, struct program *p, const char *real)
 {
 	char buf[256], *interp = NULL;
 	int fd = root_open_file(w->root, real);
@@ -272,7 +358,7 @@ static bool script_problem(struct walk *w, const char *path, const char *real)
 	close(fd);
 	if (n <= 0 || !elfobj_is_script(buf, (size_t)n, &interp))
 		return false;
-	problem(w, false, path,
+	problem(p, false, p->path,
 		"a script for '%s', not an ELF program: give its interpreter as an input",
 		interp);
 	free(interp);
@@ -289,17 +375,6 @@ static bool needs_musl(const struct elfobj *e)
 	return false;
 }
 
-static char *musl_interp_for(const struct elfobj *e)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *m = e->e_machine == EM_X86_64 ? "x86_64"
-		      : e->e_machine == EM_AARCH64 ? "aarch64"
-		      : e->e_machine == EM_386 ? "i386" : elfobj_machine_name(e->e_machine);
-
-	strbuf_addf(&sb, "/lib/ld-musl-%s.so.1", m);
-	return strbuf_detach(&sb);
-}
-
 static struct dso *match_loaded(const struct program *p, const char *name)
 {
 	bool musl = p->ldso->flavour == LIBC_MUSL;
@@ -309,16 +384,16 @@ static struct dso *match_loaded(const struct program *p, const char *name)
 	for (size_t i = 0; i < p->n_dsos; i++) {
 		struct dso *d = p->dsos[i];
 
-		if (!d->elf)
+		if (!d->s.elf)
 			continue;
 		if (musl) {
 			/* M4: the basename it was found under, never the SONAME. */
-			if (!d->is_main && strlist_has(&d->names, name))
+			if (!d->s.is_main && avec_has(&d->names, name))
 				return d;
 			continue;
 		}
-		if (strlist_has(&d->names, name) || !strcmp(d->path, name) ||
-		    (d->elf->soname && !strcmp(d->elf->soname, name)))
+		if (avec_has(&d->names, name) || !strcmp(d->s.path, name) ||
+		    (d->s.elf->soname && !strcmp(d->s.elf->soname, name)))
 			return d;
 	}
 	return NULL;
@@ -326,9 +401,9 @@ static struct dso *match_loaded(const struct program *p, const char *name)
 
 /* The image needs loader configuration file PATH for the program to load
  * what it loads here. */
-static void needs_config(struct program *p, const char *path)
+static void needs_config(struct walk *w, struct program *p, const char *path)
 {
-	walk_extra(p, path, "the loader reads it to find a library", NULL, 0);
+	walk_extra(w, p, path, "the loader reads it to find a library", NULL, 0);
 }
 
 /* Whether PATH lies directly in one of the loader's built-in directories,
@@ -350,58 +425,64 @@ static struct dso *by_inode(const struct program *p, const struct stat *st)
 	return NULL;
 }
 
-static void move_strings(struct strlist *to, struct strlist *from)
+/* A new object from a search hit. */
+static struct dso *dso_from_hit(struct walk *w, struct program *p, struct search_hit *h,
+				struct dso *loader, const char *name, bool musl)
 {
-	for (size_t i = 0; i < from->n; i++)
-		strlist_take(to, from->v[i]);
-	free(from->v);
-	from->v = NULL;
-	from->n = from->alloc = 0;
-}
+	struct dso *d = dso_new(w, p, h->path, h->how, loader);
 
-static char *origin_of(const char *path)
-{
-	return path_dirname(path);
-}
-
-/* Makes a new dso from a search hit. */
-/* The names a newly loaded object answers to: glibc matches later requests
- * by the search name and by DT_SONAME (G3); musl only by the name it was
- * searched under, never for an explicit path (M4). */
-static void add_name(struct dso *d, const char *name, bool musl)
-{
-	if (musl && strchr(name, '/'))
-		return;
-	if (!strlist_has(&d->names, name))
-		strlist_add(&d->names, name);
-}
-
-static struct dso *dso_from_hit(struct search_hit *h, struct dso *loader,
-				const char *name, bool musl)
-{
-	struct dso *d = xcalloc(1, sizeof(*d));
-
-	d->path = h->path;
-	d->real = h->real;
-	h->path = h->real = NULL;
+	d->real = arena_strdup(&w->arena, h->real);
 	d->dev = h->st.st_dev;
 	d->ino = h->st.st_ino;
-	d->elf = h->elf;
-	d->loader = loader;
-	d->depth = loader ? loader->depth + 1 : 1;
-	d->origin = origin_of(d->path);
-	d->how = h->how;
-	d->how_owner = h->how_owner;
-	d->how_dir = h->how_dir;
-	d->how_tmpl = h->how_tmpl;
-	h->how_dir = h->how_tmpl = NULL;
-	move_strings(&d->hops, &h->hops);
-	move_strings(&d->alts, &h->alts);
-	move_strings(&d->notes, &h->notes);
-	add_name(d, name, musl);
-	if (!musl && d->elf->soname)
-		add_name(d, d->elf->soname, musl);
+	d->s.elf = h->elf;
+	set_origin(w, d, d->s.path);
+	d->how_owner = (const struct dso *)h->how_owner;
+	d->how_dir = h->how_dir ? arena_strdup(&w->arena, h->how_dir) : NULL;
+	d->how_tmpl = h->how_tmpl ? arena_strdup(&w->arena, h->how_tmpl) : NULL;
+	add_strings(w, &d->hops, &h->hops);
+	add_strings(w, &d->alts, &h->alts);
+	add_strings(w, &d->notes, &h->notes);
+	add_name(w, d, name, musl);
+	if (!musl && d->s.elf->soname)
+		add_name(w, d, d->s.elf->soname, musl);
 	return d;
+}
+
+/* The directories ld.so.conf lists in the root (read once), for the hint
+ * of a library the cache does not know. */
+static const struct strlist *conf_dirs(struct walk *w)
+{
+	if (!w->conf_read) {
+		w->conf_read = true;
+		ldconf_load(w->root, "/etc/ld.so.conf", &w->conf_dirs, NULL);
+	}
+	return &w->conf_dirs;
+}
+
+/* Where NAME lies in a directory that ld.so.conf lists but the loader did
+ * not search: the cache is out of date.  "" when nowhere. */
+static void conf_hint(struct walk *w, const struct program *p, const char *name,
+		      struct strbuf *out)
+{
+	const struct strlist *dirs;
+
+	if (p->ldso->flavour != LIBC_GLIBC || strchr(name, '/'))
+		return;
+	dirs = conf_dirs(w);
+	for (size_t i = 0; i < dirs->n; i++) {
+		char *path = path_join(dirs->v[i], name);
+		struct stat st;
+		bool there = !in_sysdir(p->ldso, path) &&
+			     root_resolve(w->root, path, NULL, NULL, &st, NULL) == 0 &&
+			     S_ISREG(st.st_mode);
+
+		if (there)
+			strbuf_addstrs(out, "; ", path, " exists, in a directory /etc/ld.so.conf lists, but /etc/ld.so.cache does not know it: run ldconfig in the root",
+				       NULL);
+		free(path);
+		if (there)
+			return;
+	}
 }
 
 static void not_found(struct walk *w, struct program *p, const struct dso *req,
@@ -410,19 +491,41 @@ static void not_found(struct walk *w, struct program *p, const struct dso *req,
 	struct strbuf sb = STRBUF_INIT;
 
 	for (size_t i = 0; i < h->notes.n; i++)
-		strbuf_addf(&sb, "; %s", h->notes.v[i]);
-	problem(w, false, req->path, "%s: cannot open shared object file: not found in %s%s",
-		name, w->root->path, sb.buf);
+		strbuf_addstrs(&sb, "; ", h->notes.v[i], NULL);
+	conf_hint(w, p, name, &sb);
+	problem(p, false, req->s.path, "%s: cannot open shared object file: not found in %s%s",
+		name, root_path(w->root), sb.buf);
 	strbuf_release(&sb);
 	p->ok = false;
 }
 
-/* Resolves NAME needed by REQ.  Returns the dso or NULL (problem recorded
- * unless OPTIONAL). */
-static struct dso *resolve(struct walk *w, struct program *p,
-			   const struct search_ctx *ctx, struct dso *req,
+static struct search_ctx ctx_of(struct walk *w, const struct program *p)
+{
+	struct search_ctx ctx = {
+		.root = w->root, .ldso = p->ldso, .library_path = &w->library_path,
+		.main = &p->main->s, .objs = w->objs, .secure = p->secure,
+	};
+
+	return ctx;
+}
+
+/* A library found again under another name (G3): the path opened must be
+ * in the image all the same (T39). */
+static void found_again(struct walk *w, struct dso *d, struct search_hit *h, const char *name,
+			bool musl)
+{
+	add_name(w, d, name, musl);
+	add_strings(w, &d->hops, &h->hops);
+	if (strcmp(h->real, d->real))
+		avec_add(&w->arena, &d->hops, arena_strdup(&w->arena, h->real));
+}
+
+/* Resolves NAME needed by REQ.  Returns the object or NULL (problem
+ * recorded unless OPTIONAL). */
+static struct dso *resolve(struct walk *w, struct program *p, struct dso *req,
 			   const char *name, bool optional, bool preload)
 {
+	struct search_ctx ctx = ctx_of(w, p);
 	struct strbuf err = STRBUF_INIT;
 	struct search_hit h;
 	struct dso *d = match_loaded(p, name);
@@ -430,41 +533,33 @@ static struct dso *resolve(struct walk *w, struct program *p,
 	int r;
 
 	if (d) {
-		add_name(d, name, musl);
+		add_name(w, d, name, musl);
 		return d;
 	}
-	r = search_lookup(ctx, req, name, &h, &err);
-	if (r == 0) {
-		d = by_inode(p, &h.st);
-		if (d) {
-			/* G3: the same file under another name; the path opened
-			 * must be in the image all the same (T39). */
-			add_name(d, name, musl);
-			move_strings(&d->hops, &h.hops);
-			if (strcmp(h.real, d->real))
-				strlist_add(&d->hops, h.real);
-		} else if (p->n_dsos >= MAX_OBJECTS) {
-			problem(w, false, p->path, "more than %d objects loaded", MAX_OBJECTS);
-			p->ok = false;
-		} else {
-			d = add_dso(p, dso_from_hit(&h, req, name, musl));
-			d->preload = preload;
-			if (d->how == HOW_CACHE && !in_sysdir(p->ldso, d->path))
-				needs_config(p, "/etc/ld.so.cache");
-			if (preload)
-				needs_config(p, "/etc/ld.so.preload");
-			if (d->how == HOW_DEFAULT && p->ldso->musl_path_found)
-				needs_config(p, p->ldso->musl_path_file);
-		}
+	r = search_lookup(&ctx, &req->s, name, &h, &err);
+	if (r == 0 && (d = by_inode(p, &h.st))) {
+		found_again(w, d, &h, name, musl);
+	} else if (r == 0 && p->n_dsos >= MAX_OBJECTS) {
+		problem(p, false, p->path, "more than %d objects loaded", MAX_OBJECTS);
+		p->ok = false;
+	} else if (r == 0) {
+		d = dso_from_hit(w, p, &h, req, name, musl);
+		d->preload = preload;
+		if (d->how == HOW_CACHE && !in_sysdir(p->ldso, d->s.path))
+			needs_config(w, p, "/etc/ld.so.cache");
+		if (preload)
+			needs_config(w, p, "/etc/ld.so.preload");
+		if (d->how == HOW_DEFAULT && p->ldso->musl_path_found)
+			needs_config(w, p, p->ldso->musl_path_file);
 	} else if (preload) {
-		problem(w, true, "/etc/ld.so.preload", "%s cannot be preloaded: %s: ignored",
+		problem(p, true, "/etc/ld.so.preload", "%s cannot be preloaded: %s: ignored",
 			name, r == -ENOENT ? "not found" : err.buf);
 	} else if (optional) {
 		/* DT_AUXILIARY: a missing filtee is ignored (G12). */
 	} else if (r == -ENOENT) {
 		not_found(w, p, req, name, &h);
 	} else {
-		problem(w, false, req->path, "%s: %s", name, err.buf);
+		problem(p, false, req->s.path, "%s: %s", name, err.buf);
 		p->ok = false;
 	}
 	search_hit_release(&h);
@@ -472,7 +567,7 @@ static struct dso *resolve(struct walk *w, struct program *p,
 	return d;
 }
 
-static void preloads(struct walk *w, struct program *p, const struct search_ctx *ctx)
+static void preloads(struct walk *w, struct program *p)
 {
 	struct strlist names = STRLIST_INIT;
 	char *buf = NULL;
@@ -498,46 +593,50 @@ static void preloads(struct walk *w, struct program *p, const struct search_ctx 
 		strlist_addn(&names, buf + start, i - start);
 	}
 	for (i = 0; i < names.n; i++)
-		resolve(w, p, ctx, p->main, names.v[i], false, true);
+		resolve(w, p, p->main, names.v[i], false, true);
 	strlist_clear(&names);
 	free(buf);
 }
 
 /* glibc's _dl_check_map_versions: each needed version must be defined by the
  * object its DT_NEEDED name resolved to. */
-static void check_versions(struct walk *w, struct program *p, size_t start, size_t end)
+static void check_versions(struct program *p, size_t start, size_t end)
 {
 	for (size_t i = start; i < end; i++) {
 		const struct dso *d = p->dsos[i];
+		const struct elfobj *e = d->s.elf;
 
-		for (size_t j = 0; j < d->elf->n_verneed; j++) {
-			const struct elfobj_verneed *vn = &d->elf->verneed[j];
+		for (size_t j = 0; j < e->n_verneed; j++) {
+			const struct elfobj_verneed *vn = &e->verneed[j];
 			const struct dso *dep = NULL;
 
-			for (size_t k = 0; k < d->elf->needed.n && d->deps; k++)
-				if (!strcmp(d->elf->needed.v[k], vn->file))
+			for (size_t k = 0; k < e->needed.n && d->deps; k++)
+				if (!strcmp(e->needed.v[k], vn->file))
 					dep = d->deps[k];
 			if (!dep)
 				continue;
-			if (!dep->elf->has_verdef) {
-				problem(w, true, dep->path,
+			if (!dep->s.elf->has_verdef) {
+				problem(p, true, dep->s.path,
 					"no version information available (required by %s)",
-					d->path);
+					d->s.path);
 				continue;
 			}
 			for (size_t k = 0; k < vn->versions.n; k++) {
 				const char *v = vn->versions.v[k];
+				bool weak = strlist_has(&vn->weak, v);
 
-				if (strlist_has_sorted(&dep->elf->verdef, v))
+				if (strlist_has_sorted(&dep->s.elf->verdef, v))
 					continue;
-				problem(w, strlist_has(&vn->weak, v), dep->path,
-					"version '%s' not found (required by %s)", v, d->path);
-				if (!strlist_has(&vn->weak, v))
+				problem(p, weak, dep->s.path, "version '%s' not found (required by %s)",
+					v, d->s.path);
+				if (!weak)
 					p->ok = false;
 			}
 		}
 	}
 }
+
+/* ---- closures shared by programs with the same needs ---- */
 
 /*
  * Programs whose load-time closure depends on the same things get the same
@@ -547,7 +646,7 @@ static void check_versions(struct walk *w, struct program *p, size_t start, size
  */
 static char *closure_key(const struct program *p)
 {
-	const struct elfobj *e = p->main->elf;
+	const struct elfobj *e = p->main->s.elf;
 	struct strbuf sb = STRBUF_INIT;
 	bool dst = (e->rpath && strchr(e->rpath, '$')) || (e->runpath && strchr(e->runpath, '$'));
 	const struct strlist *lists[] = { &e->needed, &e->filter, &e->auxiliary };
@@ -558,27 +657,47 @@ static char *closure_key(const struct program *p)
 	strbuf_addstrs(&sb, p->ldso->interp, p->secure ? "\n1" : "\n0",
 		       e->flags_1 & DF_1_NODEFLIB ? "1\n" : "0\n", e->rpath ? e->rpath : "-",
 		       "\n", e->runpath ? e->runpath : "-", "\n", e->soname ? e->soname : "-",
-		       "\n", dst ? p->main->origin : "-", "\n", NULL);
+		       "\n", dst ? p->main->s.origin : "-", "\n", NULL);
 	for (size_t l = 0; l < 3; l++)
 		for (size_t i = 0; i < lists[l]->n; i++)
 			strbuf_addstrs(&sb, tags[l], lists[l]->v[i], "\n", NULL);
 	return strbuf_detach(&sb);
 }
 
-static struct dso *map_dso(struct dso *const *map, const struct program *src,
-			   const struct dso *d)
+/* SRC's object D as P's: its main and interpreter stand in for SRC's. */
+static struct dso *mapped(struct dso *const *map, const struct program *src, const struct dso *d)
 {
-	if (!d)
-		return NULL;
-	for (size_t i = 0; i < src->closure_dsos; i++)
+	for (size_t i = 0; d && i < src->closure_dsos; i++)
 		if (src->dsos[i] == d)
 			return map[i];
 	return NULL;
 }
 
+/* Copies object S of SRC into D (a new object of P): the strings are the
+ * walk's and shared; the lists are copied, since D may gain names. */
+static void copy_dso(struct walk *w, struct dso *d, const struct dso *s)
+{
+	d->s.path = s->s.path;
+	d->s.origin = s->s.origin;
+	d->s.elf = s->s.elf;
+	d->real = s->real;
+	d->dev = s->dev;
+	d->ino = s->ino;
+	for (size_t k = 0; k < s->names.n; k++)
+		avec_add(&w->arena, &d->names, s->names.v[k]);
+	for (size_t k = 0; k < s->hops.n; k++)
+		avec_add(&w->arena, &d->hops, s->hops.v[k]);
+	d->alts = s->alts;
+	d->notes = s->notes;
+	d->how = s->how;
+	d->how_dir = s->how_dir;
+	d->how_tmpl = s->how_tmpl;
+	d->preload = s->preload;
+	d->depth = s->depth;
+}
+
 /* Gives P the closure of an earlier program with the same key, if any:
- * the same objects found the same way, the program's own main and
- * interpreter standing in for the earlier one's.  Returns whether it did. */
+ * the same objects found the same way.  Returns whether it did. */
 static bool reuse_closure(struct walk *w, struct program *p)
 {
 	char *key = closure_key(p);
@@ -591,127 +710,94 @@ static bool reuse_closure(struct walk *w, struct program *p)
 		*slot = p;
 	if (!src || !src->ok || src->closure_dsos < 2 || src->dsos[1] != src->interp)
 		return false;
-	/* The closure only: what needs_apply() added to SRC since is SRC's. */
+	/* The closure only: what the run-time rules added to SRC since is SRC's. */
 	map = xcalloc(src->closure_dsos, sizeof(*map));
 	map[0] = p->main;
 	map[1] = p->interp;
-	for (size_t i = 2; i < src->closure_dsos; i++)
-		map[i] = add_dso(p, xcalloc(1, sizeof(struct dso)));
+	for (size_t i = 2; i < src->closure_dsos; i++) {
+		map[i] = dso_new(w, p, "", HOW_INPUT, NULL);
+		copy_dso(w, map[i], src->dsos[i]);
+	}
 	for (size_t i = 0; i < src->closure_dsos; i++) {
 		const struct dso *s = src->dsos[i];
 		struct dso *d = map[i];
-		size_t n = s->elf ? s->elf->needed.n : 0;
+		size_t n = s->s.elf ? s->s.elf->needed.n : 0;
 
-		if (i >= 2) {
-			d->path = xstrdup(s->path);
-			d->real = s->real ? xstrdup(s->real) : NULL;
-			d->dev = s->dev;
-			d->ino = s->ino;
-			d->elf = s->elf;
-			strlist_add_all(&d->names, &s->names);
-			strlist_add_all(&d->hops, &s->hops);
-			strlist_add_all(&d->alts, &s->alts);
-			strlist_add_all(&d->notes, &s->notes);
-			d->origin = s->origin ? xstrdup(s->origin) : NULL;
-			d->how = s->how;
-			d->how_dir = s->how_dir ? xstrdup(s->how_dir) : NULL;
-			d->how_tmpl = s->how_tmpl ? xstrdup(s->how_tmpl) : NULL;
-			d->preload = s->preload;
-			d->depth = s->depth;
-			d->loader = map_dso(map, src, s->loader);
-		}
-		d->how_owner = i ? map_dso(map, src, s->how_owner) : NULL;
+		if (i >= 2)
+			d->s.loader = s->s.loader ? &mapped(map, src, dso_loader(s))->s : NULL;
+		d->how_owner = i ? mapped(map, src, s->how_owner) : NULL;
 		if (s->deps) {
-			d->deps = xcalloc(n + 1, sizeof(*d->deps));
+			d->deps = arena_alloc(&w->arena, (n + 1) * sizeof(*d->deps));
 			for (size_t k = 0; k < n; k++)
-				d->deps[k] = map_dso(map, src, s->deps[k]);
+				d->deps[k] = mapped(map, src, s->deps[k]);
 		}
 	}
-	for (size_t i = 0; i < src->closure_extras; i++)
-		walk_extra(p, src->extras[i].path, src->extras[i].why, src->extras[i].data,
-			   src->extras[i].len);
+	for (size_t i = 0; i < src->closure_extras; i++) {
+		const struct extra *x = &src->extras[i];
+
+		walk_extra(w, p, x->path, x->why, x->data, x->len);
+	}
 	free(map);
-	p->closure_src = src;
 	p->n_done = p->n_dsos;
 	/* What differs: the program's own symbol versions. */
 	if (p->ldso->flavour == LIBC_GLIBC)
-		check_versions(w, p, 0, 1);
+		check_versions(p, 0, 1);
 	return true;
 }
 
-static struct search_ctx ctx_of(struct walk *w, const struct program *p)
-{
-	struct search_ctx ctx = {
-		.root = w->root, .ldso = p->ldso, .library_path = &w->library_path,
-		.main = p->main, .objs = w->objs, .secure = p->secure,
-	};
-
-	return ctx;
-}
+/* ---- loading ---- */
 
 /* Loads the DT_NEEDED (and filters) of every object not yet processed,
  * breadth-first, then checks their symbol versions. */
 static void load_pending(struct walk *w, struct program *p)
 {
-	struct search_ctx ctx = ctx_of(w, p);
 	size_t start = p->n_done;
 
 	for (size_t i = start; i < p->n_dsos; i++) {
 		struct dso *d = p->dsos[i];
-		const struct elfobj *e = d->elf;
+		const struct elfobj *e = d->s.elf;
 
 		if (d->is_interp || d->deps)
 			continue;
-		d->deps = xcalloc(e->needed.n + 1, sizeof(*d->deps));
+		d->deps = arena_alloc(&w->arena, (e->needed.n + 1) * sizeof(*d->deps));
 		for (size_t j = 0; j < e->needed.n; j++)
-			d->deps[j] = resolve(w, p, &ctx, d, e->needed.v[j], false, false);
+			d->deps[j] = resolve(w, p, d, e->needed.v[j], false, false);
 		if (p->ldso->flavour == LIBC_GLIBC) {
 			for (size_t j = 0; j < e->filter.n; j++)
-				resolve(w, p, &ctx, d, e->filter.v[j], false, false);
+				resolve(w, p, d, e->filter.v[j], false, false);
 			for (size_t j = 0; j < e->auxiliary.n; j++)
-				resolve(w, p, &ctx, d, e->auxiliary.v[j], true, false);
+				resolve(w, p, d, e->auxiliary.v[j], true, false);
 		}
 	}
 	if (p->ldso->flavour == LIBC_GLIBC)
-		check_versions(w, p, start, p->n_dsos);
+		check_versions(p, start, p->n_dsos);
 	p->n_done = p->n_dsos;
-}
-
-static void load_closure(struct walk *w, struct program *p)
-{
-	struct search_ctx ctx = ctx_of(w, p);
-
-	if (p->ldso->flavour == LIBC_GLIBC)
-		preloads(w, p, &ctx);
-	load_pending(w, p);
 }
 
 struct dso *walk_dlopen(struct walk *w, struct program *p, struct dso *caller,
 			const char *name, const char *why, bool optional)
 {
-	struct search_ctx ctx;
 	size_t before = p->n_dsos;
 	bool musl;
 	struct dso *d;
 
 	if (!p->ldso || !caller)
 		return NULL;
-	ctx = ctx_of(w, p);
 	musl = p->ldso->flavour == LIBC_MUSL;
 	/* glibc searches in the caller's context (G14), musl in main's (M12). */
-	d = resolve(w, p, &ctx, musl ? p->main : caller, name, optional, false);
+	d = resolve(w, p, musl ? p->main : caller, name, optional, false);
 	if (d && p->n_dsos > before) {
 		/* glibc: l_loader = NULL for a dlopened object; musl: main. */
-		d->loader = musl ? p->main : NULL;
+		d->s.loader = musl ? &p->main->s : NULL;
 		d->depth = 1;
 		d->dlopen_by = caller;
-		d->why = xstrdup(why);
+		d->why = arena_strdup(&w->arena, why);
 		load_pending(w, p);
 	}
 	return d;
 }
 
-static struct walk_extra *new_extra(struct program *p, const char *path)
+static struct extra *new_extra(struct program *p, const char *path)
 {
 	for (size_t i = 0; i < p->n_extras; i++)
 		if (!strcmp(p->extras[i].path, path))
@@ -721,61 +807,66 @@ static struct walk_extra *new_extra(struct program *p, const char *path)
 	return &p->extras[p->n_extras++];
 }
 
-void walk_extra_tree(struct program *p, const char *path, const char *why)
+void walk_extra_tree(struct walk *w, struct program *p, const char *path, const char *why)
 {
-	struct walk_extra *x = new_extra(p, path);
+	struct extra *x = new_extra(p, path);
 
 	if (!x)
 		return;
-	x->path = xstrdup(path);
-	x->why = xstrdup(why);
+	x->path = arena_strdup(&w->arena, path);
+	x->why = arena_strdup(&w->arena, why);
 	x->tree = true;
 }
 
-void walk_extra(struct program *p, const char *path, const char *why,
+void walk_extra(struct walk *w, struct program *p, const char *path, const char *why,
 		const char *data, size_t len)
 {
-	struct walk_extra *x = new_extra(p, path);
+	struct extra *x = new_extra(p, path);
 
 	if (!x)
 		return;
-	x->path = xstrdup(path);
-	x->why = xstrdup(why);
-	x->data = NULL;
+	x->path = arena_strdup(&w->arena, path);
+	x->why = arena_strdup(&w->arena, why);
 	x->len = len;
-	if (data) {
-		x->data = xmalloc(len + 1);
-		memcpy(x->data, data, len);
-		x->data[len] = '\0';
-	}
+	if (data)
+		x->data = arena_strndup(&w->arena, data, len);
+}
+
+void program_add_bundle(struct walk *w, struct program *p, const char *name)
+{
+	if (!avec_has(&p->bundles, name))
+		avec_add(&w->arena, &p->bundles, arena_strdup(&w->arena, name));
 }
 
 static int add_interp(struct walk *w, struct program *p, const char *interp)
 {
 	struct strbuf err = STRBUF_INIT;
-	struct dso *d = xcalloc(1, sizeof(*d));
+	struct dso *d = dso_new(w, p, interp, HOW_INTERP, p->main);
+	struct strlist hops = STRLIST_INIT;
 	struct stat st;
+	char *real = NULL;
 	int r;
 
 	d->is_interp = true;
-	d->how = HOW_INTERP;
-	d->path = xstrdup(interp);
-	d->loader = p->main;
 	d->depth = 1;
-	strlist_add(&d->names, interp);
-	add_dso(p, d);
+	avec_add(&w->arena, &d->names, d->s.path);
 	p->interp = d;
 	if (interp[0] != '/')
-		problem(w, true, p->path,
+		problem(p, true, p->path,
 			"relative interpreter '%s' is found only when the program starts in the right directory (taken from /)",
 			interp);
-	r = root_resolve(w->root, interp, NULL, &d->real, &st, &d->hops);
+	r = root_resolve(w->root, interp, NULL, &real, &st, &hops);
+	add_strings(w, &d->hops, &hops);
+	strlist_clear(&hops);
+	if (r == 0)
+		d->real = arena_strdup(&w->arena, real);
+	free(real);
 	if (r == 0 && !S_ISREG(st.st_mode))
 		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	if (r == 0)
-		r = objcache_get(w->objs, w->root, d->real, &st, &d->elf, &err);
+		r = elfcache_get(w->objs, w->root, d->real, &st, (struct elfobj **)&d->s.elf, &err);
 	if (r < 0) {
-		problem(w, false, p->path, "interpreter '%s': %s", interp,
+		problem(p, false, p->path, "interpreter '%s': %s", interp,
 			err.len ? err.buf : strerror(-r));
 		strbuf_release(&err);
 		p->ok = false;
@@ -783,30 +874,10 @@ static int add_interp(struct walk *w, struct program *p, const char *interp)
 	}
 	d->dev = st.st_dev;
 	d->ino = st.st_ino;
-	d->origin = origin_of(interp);
-	if (d->elf->soname && !strlist_has(&d->names, d->elf->soname))
-		strlist_add(&d->names, d->elf->soname);
+	set_origin(w, d, interp);
+	if (d->s.elf->soname && !avec_has(&d->names, d->s.elf->soname))
+		avec_add(&w->arena, &d->names, arena_strdup(&w->arena, d->s.elf->soname));
 	return 0;
-}
-
-static struct program *new_program(struct walk *w, const char *file)
-{
-	struct program *p = xcalloc(1, sizeof(*p));
-
-	p->arg = xstrdup(file);
-	p->path = file[0] == '/' ? xstrdup(file) : path_join(w->cwd, file);
-	p->ok = true;
-	w->progs = xgrow(w->progs, &w->a_progs, w->n_progs + 1, sizeof(*w->progs));
-	w->progs[w->n_progs++] = p;
-	return p;
-}
-
-static void no_file(struct walk *w, const char *path, int r)
-{
-	const char *why = r == -ELOOP ? "too many levels of symbolic links"
-					: strerror(-r);
-
-	problem(w, false, path, "%s", why);
 }
 
 int walk_attach_loader(struct walk *w, struct program *p)
@@ -824,162 +895,209 @@ int walk_attach_loader(struct walk *w, struct program *p)
 	return add_interp(w, p, interp);
 }
 
-int walk_add(struct walk *w, const char *file)
+static struct program *new_program(struct walk *w, const char *file, const char *dest,
+				   unsigned flags)
 {
-	return walk_add_as(w, file, NULL);
+	struct program *p = xcalloc(1, sizeof(*p));
+	char *path = file[0] == '/' ? xstrdup(file) : path_join(w->cwd, file);
+
+	p->arg = arena_strdup(&w->arena, file);
+	p->path = arena_strdup(&w->arena, path);
+	p->dest = dest ? arena_strdup(&w->arena, dest) : NULL;
+	p->flags = flags;
+	p->ok = true;
+	p->sink = &p->diags;
+	free(path);
+	w->progs = xgrow(w->progs, &w->a_progs, w->n_progs + 1, sizeof(*w->progs));
+	w->progs[w->n_progs++] = p;
+	return p;
 }
 
-int walk_add_as(struct walk *w, const char *file, const char *dest)
+/* Finds the program file and parses it into P's main object.  Returns 0,
+ * or -1 with the problem recorded. */
+static int load_main(struct walk *w, struct program *p, struct stat *st)
 {
 	struct strbuf err = STRBUF_INIT;
-	struct program *p = new_program(w, file);
-	struct dso *m = xcalloc(1, sizeof(*m));
-	const char *interp;
-	char *musl_interp = NULL;
-	struct stat st;
-	bool musl;
+	struct strlist hops = STRLIST_INIT;
+	struct dso *m = dso_new(w, p, p->path, HOW_INPUT, NULL);
+	char *real = NULL;
 	int r;
 
-	p->dest = dest ? xstrdup(dest) : NULL;
-	p->problems_from = w->n_problems;
-	m->is_main = true;
-	m->how = HOW_INPUT;
-	m->path = xstrdup(p->path);
-	p->main = add_dso(p, m);
-	r = root_resolve(w->root, p->path, NULL, &m->real, &st, &m->hops);
+	m->s.is_main = true;
+	p->main = m;
+	r = root_resolve(w->root, p->path, NULL, &real, st, &hops);
+	add_strings(w, &m->hops, &hops);
+	strlist_clear(&hops);
 	if (r < 0) {
-		no_file(w, p->path, r);
-		goto fail;
+		problem(p, false, p->path, "%s",
+			r == -ELOOP ? "too many levels of symbolic links" : strerror(-r));
+		return -1;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		problem(w, false, p->path, "is a directory, not an ELF program");
-		goto fail;
+	m->real = arena_strdup(&w->arena, real);
+	free(real);
+	if (S_ISDIR(st->st_mode) || !S_ISREG(st->st_mode)) {
+		problem(p, false, p->path, S_ISDIR(st->st_mode) ? "is a directory, not an ELF program"
+								: "not a regular file");
+		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		problem(w, false, p->path, "not a regular file");
-		goto fail;
-	}
-	m->dev = st.st_dev;
-	m->ino = st.st_ino;
-	r = objcache_get(w->objs, w->root, m->real, &st, &m->elf, &err);
-	if (r < 0) {
-		if (r != -ENOEXEC || !script_problem(w, p->path, m->real))
-			problem(w, false, p->path, "%s", err.buf);
-		goto fail;
-	}
-	p->elf = m->elf;
+	m->dev = st->st_dev;
+	m->ino = st->st_ino;
+	r = elfcache_get(w->objs, w->root, m->real, st, &p->elf, &err);
+	if (r < 0 && (r != -ENOEXEC || !script_problem(w, p, m->real)))
+		problem(p, false, p->path, "%s", err.buf);
+	strbuf_release(&err);
+	if (r < 0)
+		return -1;
+	m->s.elf = p->elf;
 	/* $ORIGIN of the main program: /proc/self/exe, symlinks resolved (G9.3). */
-	m->origin = path_dirname(m->real);
-	if (m->elf->kind == ELFOBJ_OTHER) {
-		if (!w->lenient)
-			problem(w, false, p->path,
-				"not an executable or shared library (e_type %u)", m->elf->e_type);
-		goto fail;
+	set_origin(w, m, m->real);
+	if (p->elf->kind == ELFOBJ_OTHER) {
+		if (!(p->flags & WALK_LENIENT))
+			problem(p, false, p->path,
+				"not an executable or shared library (e_type %u)", p->elf->e_type);
+		return -1;
 	}
-	if (m->elf->kind == ELFOBJ_STATIC ||
-	    m->elf->kind == ELFOBJ_SELF ||
-	    (m->elf->kind == ELFOBJ_STATIC_PIE && !m->elf->needed.n))
-		goto out;
-	interp = m->elf->interp;
-	if (!interp) {
-		musl = needs_musl(m->elf);
-		interp = musl ? (musl_interp = musl_interp_for(m->elf))
-			      : ldso_default_interp(m->elf->e_machine, m->elf->ei_class,
-						    m->elf->e_flags);
-		if (!interp) {
-			problem(w, false, p->path, "no interpreter known for %s",
-				elfobj_machine_name(m->elf->e_machine));
-			goto fail;
+	return 0;
+}
+
+/* The interpreter of a program without PT_INTERP (a library given as an
+ * input): its libc's usual loader.  NULL, with the problem recorded, when
+ * none is known. */
+static const char *default_interp(struct program *p, const struct elfobj *e, bool *musl,
+				  char **owned)
+{
+	const char *interp;
+
+	*musl = needs_musl(e);
+	if (*musl) {
+		const char *arch = ldso_musl_arch(e->e_machine, e->ei_class, e->ei_data,
+						  e->e_flags);
+		struct strbuf sb = STRBUF_INIT;
+
+		if (!arch) {
+			problem(p, false, p->path, "no musl loader known for %s",
+				elfobj_machine_name(e->e_machine));
+			return NULL;
 		}
-	} else {
-		musl = ldso_is_musl(interp);
+		strbuf_addstrs(&sb, "/lib/ld-musl-", arch, ".so.1", NULL);
+		return *owned = strbuf_detach(&sb);
 	}
-	p->ldso = walk_ldso(w, interp, m->elf, musl);
+	interp = ldso_default_interp(e->e_machine, e->ei_class, e->e_flags);
+	if (!interp)
+		problem(p, false, p->path, "no interpreter known for %s",
+			elfobj_machine_name(e->e_machine));
+	return interp;
+}
+
+struct program *walk_add(struct walk *w, const char *file, const char *dest, unsigned flags)
+{
+	struct program *p = new_program(w, file, dest, flags);
+	const struct elfobj *e;
+	const char *interp;
+	char *owned = NULL;
+	struct stat st;
+	bool musl;
+
+	if (load_main(w, p, &st) < 0)
+		goto fail;
+	e = p->elf;
+	if (e->kind == ELFOBJ_STATIC || e->kind == ELFOBJ_SELF ||
+	    (e->kind == ELFOBJ_STATIC_PIE && !e->needed.n))
+		goto out;
+	interp = e->interp;
+	musl = interp && ldso_is_musl(interp);
+	if (!interp && !(interp = default_interp(p, e, &musl, &owned)))
+		goto fail;
+	p->ldso = program_ldso_for(w, p, interp, musl);
 	if (add_interp(w, p, interp) < 0)
 		goto fail;
 	p->secure = st.st_mode & (S_ISUID | S_ISGID);
-	if (!reuse_closure(w, p))
-		load_closure(w, p);
+	if (!reuse_closure(w, p)) {
+		if (p->ldso->flavour == LIBC_GLIBC)
+			preloads(w, p);
+		load_pending(w, p);
+	}
 	if (!p->ok)
 		goto fail;
 out:
 	p->closure_dsos = p->n_dsos;
 	p->closure_extras = p->n_extras;
-	p->problems_to = w->n_problems;
-	free(musl_interp);
-	strbuf_release(&err);
-	return 0;
+	free(owned);
+	return p;
 fail:
 	p->ok = false;
 	p->closure_dsos = p->n_dsos;
 	p->closure_extras = p->n_extras;
-	p->problems_to = w->n_problems;
-	free(musl_interp);
-	strbuf_release(&err);
+	free(owned);
+	return p;
+}
+
+/* ---- the record in the manifest ---- */
+
+static int index_of(const struct program *p, const struct dso *d)
+{
+	for (size_t i = 0; d && i < p->n_dsos; i++)
+		if (p->dsos[i] == d)
+			return (int)i;
 	return -1;
 }
 
-/* Appends a copy of PATH to OUT unless SEEN has it: a large batch names the
- * same libraries thousands of times. */
-static void add_path(struct strmap *seen, struct strlist *out, const char *path)
+static void record_object(struct manifest *m, const struct program *p, size_t i,
+			  struct mobject *o)
 {
-	void **slot;
+	const struct dso *d = p->dsos[i];
+	size_t n = d->deps && d->s.elf ? d->s.elf->needed.n : 0;
 
-	if (strmap_get(seen, path))
-		return;
-	slot = strmap_put(seen, path);
-	*slot = slot;
-	strlist_add(out, path);
+	o->path = d->s.path;
+	o->real = d->real;
+	o->name = d->names.n && !d->s.is_main && !d->is_interp ? d->names.v[0] : NULL;
+	o->elf = d->s.elf;
+	o->how = d->how;
+	o->how_dir = d->how_dir;
+	o->how_tmpl = d->how_tmpl;
+	o->why = d->why;
+	o->loader = index_of(p, dso_loader(d));
+	o->how_owner = index_of(p, d->how_owner);
+	o->dlopen_by = index_of(p, d->dlopen_by);
+	if (d->deps) {
+		int *deps = arena_alloc(&m->arena, (n + 1) * sizeof(*deps));
+
+		for (size_t k = 0; k < n; k++)
+			deps[k] = index_of(p, d->deps[k]);
+		o->deps = deps;
+	}
+	o->hops = d->hops;
+	o->alts = d->alts;
+	o->notes = d->notes;
+	o->depth = d->depth;
+	o->is_main = d->s.is_main;
+	o->is_interp = d->is_interp;
+	o->preload = d->preload;
 }
 
-void walk_paths(const struct walk *w, struct strlist *out)
+void walk_record(const struct walk *w, struct manifest *m)
 {
-	struct strmap seen = STRMAP_INIT;
-	struct strlist hops = STRLIST_INIT;
-
-	for (size_t i = 0; i < out->n; i++)
-		*strmap_put(&seen, out->v[i]) = &seen;
 	for (size_t i = 0; i < w->n_progs; i++) {
 		const struct program *p = w->progs[i];
+		struct mprogram *r = manifest_add_program(m);
 
-		/* A reused closure's objects and files are its source's,
-		 * listed with the source. */
-		size_t skip_extras = p->closure_src ? p->closure_extras : 0;
-		size_t skip_dsos = p->closure_src ? p->closure_dsos : 0;
+		r->arg = p->arg;
+		r->path = p->path;
+		r->dest = p->dest;
+		r->ok = p->ok;
+		r->elf = p->elf;
+		r->ldso = p->ldso;
+		r->n_objs = p->n_dsos;
+		r->objs = arena_alloc(&m->arena, (p->n_dsos + 1) * sizeof(*r->objs));
+		for (size_t j = 0; j < p->n_dsos; j++)
+			record_object(m, p, j, &r->objs[j]);
+		r->n_extras = p->n_extras;
+		r->extras = arena_alloc(&m->arena, (p->n_extras + 1) * sizeof(*r->extras));
+		for (size_t j = 0; j < p->n_extras; j++) {
+			const struct extra *x = &p->extras[j];
 
-		for (size_t j = skip_extras; j < p->n_extras; j++) {
-			const struct walk_extra *x = &p->extras[j];
-			char *real = NULL;
-
-			if (x->data || x->tree) {
-				add_path(&seen, out, x->path);
-				continue;
-			}
-			if (root_resolve(w->root, x->path, NULL, &real, NULL, &hops) == 0)
-				add_path(&seen, out, real);
-			free(real);
-			for (size_t k = 0; k < hops.n; k++)
-				add_path(&seen, out, hops.v[k]);
-			strlist_clear(&hops);
+			r->extras[j] = (struct mextra){ x->path, x->why, x->data, x->len, x->tree };
 		}
-		for (size_t j = 0; j < p->n_dsos; j++) {
-			const struct dso *d = p->dsos[j];
-
-			if (!d->real || (j >= 2 && j < skip_dsos))
-				continue;
-			add_path(&seen, out, d->real);
-			for (size_t k = 0; k < d->hops.n; k++)
-				add_path(&seen, out, d->hops.v[k]);
-			for (size_t k = 0; k < d->alts.n; k++) {
-				char *real = NULL;
-
-				if (root_resolve(w->root, d->alts.v[k], NULL, &real, NULL, NULL) == 0)
-					add_path(&seen, out, real);
-				free(real);
-			}
-		}
+		r->bundles = p->bundles;
 	}
-	strlist_clear(&hops);
-	strmap_clear(&seen, NULL);
-	strlist_sort_uniq(out);
 }

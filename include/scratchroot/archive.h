@@ -5,8 +5,8 @@
  * first), numeric owners and no user or group names, every mtime set to the
  * same given time, no atime/ctime, no device or inode numbers: the same
  * manifest and source files give the same bytes on every run.  Regular files
- * are read from the source root through root_open_file(), and refused if
- * the file is no longer the one the manifest was made from.
+ * are read through mentry_open(), and refused if the file is no longer
+ * the one the manifest was made from.
  */
 #ifndef SCRATCHROOT_ARCHIVE_H
 #define SCRATCHROOT_ARCHIVE_H
@@ -17,11 +17,12 @@
 #include "scratchroot/root.h"
 
 /*
- * Writes M (sorted) as a tar to the open file descriptor FD.  File bytes
- * come from root R.  Every entry gets MTIME.  Returns 0, or -errno with
- * "PATH: reason" in err.  FD is not closed.
+ * Writes M (sorted) as a tar to the open file descriptor FD, the output
+ * NAME (for messages: a failed write names it).  File bytes come from root
+ * R or M's staged copies.  Every entry gets MTIME.  Returns 0, or -errno
+ * with "'PATH': reason" in err.  FD is not closed.
  */
 int archive_write_tar(const struct manifest *m, const struct root *r, int fd,
-		      time_t mtime, struct strbuf *err);
+		      const char *name, time_t mtime, struct strbuf *err);
 
 #endif

@@ -6,12 +6,11 @@
  * caches a walk keeps (parsed objects, lookups, closures) make a large batch
  * cheap, never different.  So each thread has its own walk and its own
  * struct root (same directory, its own descriptor and caches: nothing is
- * shared but the read-only watch lists of elfobj and needs), takes the next
- * run of inputs not yet taken, walks them and applies the run-time rules
- * (needs.h).  walk_merge() then puts the programs back in the
- * inputs' order, each with its problems: what comes out is what one walk of
- * the batch finds.  A batch too small to pay for threads is walked on the
- * calling thread.
+ * shared but the parsed objects), takes the next run of inputs not yet
+ * taken, walks them and applies the run-time rules (needs.h).  Each program
+ * owns what it found, so the programs are merged back by putting them in
+ * the inputs' order: what comes out is what one walk of the batch finds.  A
+ * batch too small to pay for threads is walked on the calling thread.
  */
 #ifndef SCRATCHROOT_BATCH_H
 #define SCRATCHROOT_BATCH_H
@@ -30,15 +29,11 @@
 /*
  * Walks FILES[0..N) into W (which reads the root directory ROOTDIR), each
  * held by the image at DESTS[i] when DESTS and DESTS[i] are not NULL, as
- * walk_add_as() would one by one, on at most JOBS threads (0: one per
- * core).  Each program that walked is prepared for needs_apply(), and with
- * NEEDS given, has it applied (its notes in w->notes when NOTES): the caller
- * passes NEEDS only when nothing is walked between the batch and
- * needs_apply(), which would come between their problems.  Stops early when
- * sr_interrupted is set.
+ * walk_add() would one by one, on at most JOBS threads (0: one per core).
+ * With NEEDS given, the run-time rules are applied to each program that
+ * walked (needs_apply()).  Stops early when sr_interrupted is set.
  */
 void batch_walk(struct walk *w, const char *rootdir, char *const *files,
-		char *const *dests, size_t n, unsigned jobs,
-		const struct needs_opts *needs, bool notes);
+		char *const *dests, size_t n, unsigned jobs, const struct needs_opts *needs);
 
 #endif

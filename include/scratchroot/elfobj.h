@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scratchroot/elffile.h"
 #include "scratchroot/util.h"
 
 enum elfobj_kind {
@@ -68,10 +69,34 @@ struct elfobj {
 	struct strlist imports;	/* undefined dynamic symbols, sorted; for a static
 				 * program, the global functions of its .symtab */
 	uint64_t watched[2];	/* bit I: imports watched name I (the index in
-				 * elfobj_watch_imports()'s array) */
+				 * the parse's struct elfobj_watch) */
+	bool imports_watched;	/* parsed with a watch: IMPORTS holds only the
+				 * watched names, and WATCHED says which */
 	bool has_symtab;	/* static program: .symtab was read */
 	struct strlist dlopen_notes;	/* JSON payloads of FDO .note.dlopen notes */
 	bool is_go;		/* has a Go build ID note */
+	char build_id[41];	/* hex NT_GNU_BUILD_ID, "" when none */
+};
+
+/*
+ * The imports a parse keeps (the run-time rules look at a few dozen names;
+ * reading a program's whole symbol table as strings costs more than the rest
+ * of the walk).  NAMES (N names, sorted by strcmp, at most ELFOBJ_MAX_WATCH)
+ * must outlive the watch; each kept import also sets bit I of
+ * elfobj.watched, I its index in NAMES.
+ */
+#define ELFOBJ_MAX_WATCH 128
+#define ELFOBJ_WATCH_BITS 4096
+struct elfobj_watch {
+	const char *const *names;
+	size_t n;
+	uint64_t bits[ELFOBJ_WATCH_BITS / 64];	/* hashes of the names */
+	bool first[256];			/* their first letters */
+};
+void elfobj_watch_init(struct elfobj_watch *w, const char *const *names, size_t n);
+
+struct elfobj_opts {
+	const struct elfobj_watch *watch;	/* NULL: every import is kept */
 };
 
 /* Note types read from PT_NOTE segments. */
@@ -79,34 +104,29 @@ struct elfobj {
 #define ELFOBJ_NOTE_GO_BUILDID 4	/* owner "Go": the Go build ID */
 
 /*
- * Parses the ELF image BUF of LEN bytes.  BUF must stay valid and writable
- * only during the call (libelf may convert byte order in place: pass a
- * private copy or a MAP_PRIVATE mapping, never a shared mapping of an input).
- * Returns 0 and sets *ret (free with elfobj_free()); -ENOEXEC with a reason
- * in err when the file is not ELF or is malformed.
+ * Parses the ELF file F reads (elffile.h) with OPTS (may be NULL).  Returns 0
+ * and sets *ret (free with elfobj_free()); -ENOEXEC with a reason in err
+ * when the file is not ELF or is malformed; other -errno for I/O errors.
  */
-int elfobj_parse(void *buf, size_t len, struct elfobj **ret, struct strbuf *err);
+int elfobj_parse_file(struct elffile *f, const struct elfobj_opts *opts,
+		      struct elfobj **ret, struct strbuf *err);
 
-/* Reads the open file FD (with pread, only the parts needed) and parses
- * it.  Same returns, plus -errno
- * for I/O errors and -EISDIR. */
-int elfobj_parse_fd(int fd, struct elfobj **ret, struct strbuf *err);
+/* The same for the image BUF of LEN bytes.  BUF must stay valid and
+ * writable during the call (libelf may convert byte order in place: pass a
+ * private copy, never a shared mapping of an input). */
+int elfobj_parse(void *buf, size_t len, const struct elfobj_opts *opts, struct elfobj **ret,
+		 struct strbuf *err);
+
+/* The same for the regular file open as FD (read with pread, only the
+ * parts needed), plus -EISDIR. */
+int elfobj_parse_fd(int fd, const struct elfobj_opts *opts, struct elfobj **ret,
+		    struct strbuf *err);
 
 void elfobj_free(struct elfobj *o);
 
 /* Human names: "ELF64", "x86-64" ("machine 183" when unknown), "static-pie"... */
 const char *elfobj_kind_name(enum elfobj_kind kind);
 const char *elfobj_machine_name(uint16_t e_machine);
-
-/*
- * Keeps only the imports named in NAMES (N names, sorted by strcmp, at most
- * ELFOBJ_MAX_WATCH; the array must outlive every later parse) in the objects
- * parsed from now on, each also as a bit of elfobj.watched: reading a
- * program's whole symbol table as strings costs more than the rest of the
- * walk.  Without a call, every import is kept (and no bit is set).
- */
-#define ELFOBJ_MAX_WATCH 128
-void elfobj_watch_imports(const char *const *names, size_t n);
 
 /* Whether the object imports (has an undefined dynamic symbol) SYM. */
 bool elfobj_imports(const struct elfobj *o, const char *sym);

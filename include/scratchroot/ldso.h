@@ -55,6 +55,11 @@ bool ldso_is_musl(const char *interp);
 const char *ldso_default_interp(uint16_t e_machine, unsigned char ei_class,
 				uint32_t e_flags);
 
+/* musl's LDSO_ARCH for a machine (arch/<arch>/reloc.h): "x86_64",
+ * "aarch64", "powerpc64le", "riscv64"..., or NULL when musl has no port. */
+const char *ldso_musl_arch(uint16_t e_machine, unsigned char ei_class, unsigned char ei_data,
+			   uint32_t e_flags);
+
 /*
  * Gathers the facts for loader INTERP (a PT_INTERP string) of a program
  * described by PROG, inside root R.  Never fails: what cannot be read falls

@@ -44,18 +44,20 @@ enum bundle_choice {
 struct needs_opts {
 	enum bundle_choice choice[BUNDLE_COUNT];
 	struct strlist args[BUNDLE_COUNT];	/* --with NAME=A,B: A and B */
+	bool notes;		/* make notes (DIAG_NOTE): not for --list */
 };
 
-/* Tells the ELF reader which imports the rules look at (call before
- * walking; without it every import is kept). */
-void needs_watch(void);
+/* Fills W with the imports the rules look at, for the ELF reader's parse
+ * options (elfobj.h): objects parsed without it keep every import. */
+void needs_watch(struct elfobj_watch *w);
 
 /* The bundle called NAME ("certs", "nss", ...), or -1. */
 int needs_bundle(const char *name);
-const char *needs_bundle_name(enum bundle b);
 
-/* Parses "NAME[=A,B]" of --with (WITH true) or --without.  Returns 0, or -1
- * with a reason in err. */
+/* Parses "NAME[=A,B]" of --with (WITH true) or --without, each argument
+ * checked for what it names (a zone may have '/', a charset or a locale
+ * not; never a ".." or an absolute path).  Returns 0, or -1 with a reason
+ * in err. */
 int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
 		       struct strbuf *err);
 void needs_opts_release(struct needs_opts *o);
@@ -69,26 +71,10 @@ void needs_opts_release(struct needs_opts *o);
 void needs_prepare(struct walk *w, struct program *p);
 
 /*
- * Adds what program P needs at run time to the walk.  Returns 0, or -1 when
- * a problem that fails the job was recorded.  Notes for the summary (an
- * option to consider) go to NOTES as "PATH\tmessage" (NOTES NULL: none
- * wanted).
+ * Adds what program P needs at run time to the walk, its diagnostics the
+ * program's (walk.h).  Runs once per program.  Returns 0, or -1 when a
+ * problem that fails the job was recorded.
  */
-int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o,
-		struct strlist *notes);
-
-/* Facts read out of a Go program: its version, main module, CGO_ENABLED,
- * and whether it contains the packages that decide its run-time files. */
-struct gofacts {
-	char *version;		/* "go1.19.8", or NULL */
-	char *path;		/* the main package path, or NULL */
-	int cgo;		/* 1, 0, or -1 when unknown */
-	bool x509, net, user, loadlocation, tzdata;
-};
-
-/* Reads the Go facts of an ELF image (BUF, LEN bytes).  Returns 0 when it
- * is a Go program, -ENOENT when it is not. */
-int needs_go_facts(const char *buf, size_t len, struct gofacts *ret);
-void needs_go_facts_release(struct gofacts *g);
+int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o);
 
 #endif

@@ -1,12 +1,18 @@
 /*
- * report: views of the walk for people and scripts.  Each function writes
- * to the FILE it is given and decides nothing; main.c picks the view.
+ * report: every view of the manifest, for people and scripts.  Each
+ * function writes to the FILE it is given and decides nothing; main.c
+ * picks the view.  Every path and name read from a file is printed with
+ * diag_escape(), so a hostile name cannot break a line-based view.
  *
- *  --tree: for each program, its loader and every object under the object
- *          that first needed it, with how it was found and for whom, its
- *          size before and after stripping, and the files loaded at run time
- *          with their reasons.
- *  --list: the sorted, de-duplicated absolute paths the image needs.
+ *  --list:  the image's paths, sorted: every entry but the directories that
+ *           only hold other entries (those follow from the paths below).
+ *  --why:   the same paths, each with the main reason it is there.
+ *  --tree:  for each program, its loader and every object under the object
+ *           that first needed it, with how it was found and for whom, its
+ *           size before and after shrinking, and the files loaded at run
+ *           time with their reasons.
+ *  summary: the totals against the floor, the largest files, and each file
+ *           loaded at run time once, with its reason.
  */
 #ifndef SCRATCHROOT_REPORT_H
 #define SCRATCHROOT_REPORT_H
@@ -15,12 +21,16 @@
 
 #include "scratchroot/manifest.h"
 #include "scratchroot/shrink.h"
-#include "scratchroot/walk.h"
 
-/* M (may be NULL) is the image's manifest after shrinking: each file's size
- * before and after, and the total against the floor (SS), are shown. */
-void report_tree(const struct walk *w, const struct manifest *m,
-		 const struct shrink_stats *ss, FILE *out);
-void report_list(const struct walk *w, FILE *out);
+/* Appends the text of reason R of M ("libc.so.6 (ld.so.cache) for
+ * /usr/bin/curl", "program", "symlink on the way"...). */
+void report_reason(const struct manifest *m, const struct mreason *r, struct strbuf *out);
+
+void report_list(const struct manifest *m, FILE *out);
+void report_why(const struct manifest *m, FILE *out);
+
+/* SS (may be NULL: sizes unknown) are the shrink figures of M. */
+void report_tree(const struct manifest *m, const struct shrink_stats *ss, FILE *out);
+void report_summary(const struct manifest *m, const struct shrink_stats *ss, FILE *out);
 
 #endif

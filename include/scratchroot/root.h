@@ -13,10 +13,17 @@
  * contain every one of them for the same lookup to succeed inside the
  * container.
  *
+ * Every name is looked up in a directory opened beneath the root
+ * (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS), never as a path of several
+ * components from the root's fd: a directory swapped for a symlink while the
+ * tool runs cannot make it read a name, a link target or a listing outside
+ * the root.  struct root is opaque; nothing outside root.c touches its fd.
+ *
  * A library search probes the same directories over and over (each search
  * directory and its hwcaps subdirectories, for every name), so the
- * resolution of each directory is remembered: the root is taken not to change
- * while a struct root is open.
+ * resolution of each directory is remembered, and the last directories
+ * opened are kept open (a few): the root is taken not to change while a
+ * struct root is open.
  */
 #ifndef SCRATCHROOT_ROOT_H
 #define SCRATCHROOT_ROOT_H
@@ -28,17 +35,15 @@
 /* Hops followed before giving up with -ELOOP (Linux's MAXSYMLINKS). */
 #define ROOT_MAX_HOPS 40
 
-struct root {
-	int fd;		/* O_PATH|O_DIRECTORY fd of the root */
-	char *path;	/* as given, for messages; "/" for the host */
-	struct strmap *dirs;	/* resolved directories, by spelling */
-	struct strmap *files;	/* resolved paths, by spelling */
-};
+struct root;
 
 /* Opens DIR as a root.  Returns 0, -ENOTDIR or -errno.  *ret freed with
  * root_free(). */
 int root_open(const char *dir, struct root **ret, struct strbuf *err);
 void root_free(struct root *r);
+
+/* The directory as given to root_open(), for messages. */
+const char *root_path(const struct root *r);
 
 /*
  * Resolves PATH inside the root.  A relative PATH is taken relative to the
@@ -61,6 +66,13 @@ int root_open_file(const struct root *r, const char *real);
 
 /* Reads the symlink at canonical path REAL inside the root.  Caller frees. */
 int root_readlink(const struct root *r, const char *real, char **ret);
+
+/* The lstat of canonical path REAL (remembered).  Returns 0 or -errno. */
+int root_lstat(const struct root *r, const char *real, struct stat *st);
+
+/* Appends the names in the directory at canonical path REAL (not "." and
+ * "..") to OUT, sorted.  Returns 0 or -errno (-ENOTDIR for a symlink). */
+int root_list_dir(const struct root *r, const char *real, struct strlist *out);
 
 /* Resolves PATH and reads the whole file (at most MAX bytes).  Returns 0,
  * -ENOENT and friends, -EISDIR, -EFBIG.  Caller frees *ret_buf. */

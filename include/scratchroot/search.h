@@ -3,13 +3,10 @@
  * asks (its RPATH/RUNPATH, its chain of loaders, its $ORIGIN) and one
  * DT_NEEDED name, which file does it get, under glibc's rules or musl's?
  *
- * struct dso is the loader's view of a loaded object (glibc's link_map): the
- * path it was opened by, the names it answers to, which object loaded it
- * first.  The walk owns every struct dso; search only reads them.
- *
- * struct objcache keeps one parsed struct elfobj per (st_dev, st_ino), so a
- * library that many programs load is read once per run; the threads of a
- * batch share one (it locks; a struct elfobj never changes once parsed).
+ * struct search_obj is what a lookup needs to know of a loaded object
+ * (glibc's link_map, as far as searching goes): the path it was opened by,
+ * its parsed facts and which object loaded it first.  The walk's objects
+ * begin with one; search only reads them.
  */
 #ifndef SCRATCHROOT_SEARCH_H
 #define SCRATCHROOT_SEARCH_H
@@ -17,6 +14,7 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
+#include "scratchroot/elffile.h"
 #include "scratchroot/elfobj.h"
 #include "scratchroot/ldso.h"
 #include "scratchroot/root.h"
@@ -33,48 +31,20 @@ enum how {
 	HOW_MUSL_LIBC,		/* a libc name musl maps to the loader itself */
 };
 
-struct dso {
-	char *path;		/* as opened: the origin of its $ORIGIN */
-	char *real;		/* canonical path in the root */
-	dev_t dev;
-	ino_t ino;
-	struct elfobj *elf;	/* borrowed from the objcache */
-	struct strlist names;	/* every name that resolved to it */
-	struct strlist hops;	/* symlinks crossed, for every path opened */
-	struct strlist alts;	/* hwcaps variants the image must hold too */
-	struct strlist notes;	/* candidates skipped and why */
-	struct dso *loader;	/* the first object (BFS order) that needed it */
-	char *origin;		/* $ORIGIN */
-	enum how how;
-	const struct dso *how_owner;	/* whose RPATH/RUNPATH found it */
-	char *how_dir;		/* the search directory it was found in */
-	char *how_tmpl;		/* that directory before DST expansion, when it
-				 * had a DST ("$ORIGIN/../lib"); else NULL */
-	struct dso **deps;	/* what each elf->needed entry resolved to */
-	const struct dso *dlopen_by;	/* loaded at run time by this object */
-	char *why;		/* for objects loaded at run time: the reason */
-	bool is_main, is_interp, preload, secure;
-	unsigned depth;
+struct search_obj {
+	const char *path;	/* as opened: the origin of its $ORIGIN */
+	const char *origin;	/* $ORIGIN */
+	const struct elfobj *elf;
+	const struct search_obj *loader;	/* the first object that needed it */
+	bool is_main;
 };
-
-struct objcache;
-struct objcache *objcache_new(void);
-void objcache_free(struct objcache *oc);
-
-/*
- * Parses (or finds already parsed) the regular file at canonical path REAL
- * with stat ST.  Returns 0 and a borrowed *ret, or -errno/-ENOEXEC with a
- * reason in err; a failure is remembered like a success.
- */
-int objcache_get(struct objcache *oc, const struct root *r, const char *real,
-		 const struct stat *st, struct elfobj **ret, struct strbuf *err);
 
 struct search_ctx {
 	const struct root *root;
 	const struct ldso *ldso;
 	const struct strlist *library_path;	/* raw LD_LIBRARY_PATH value(s) */
-	const struct dso *main;
-	struct objcache *objs;
+	const struct search_obj *main;
+	struct elfcache *objs;
 	bool secure;
 };
 
@@ -84,7 +54,7 @@ struct search_hit {
 	struct elfobj *elf;	/* borrowed */
 	struct strlist hops, alts, notes;
 	enum how how;
-	const struct dso *how_owner;
+	const struct search_obj *how_owner;
 	char *how_dir;
 	char *how_tmpl;
 };
@@ -98,7 +68,7 @@ void search_hit_release(struct search_hit *h);
  * stop with an error at a candidate (err names the file and the reason).
  * Already-loaded matching is the walk's job, not this function's.
  */
-int search_lookup(const struct search_ctx *ctx, const struct dso *loader,
+int search_lookup(const struct search_ctx *ctx, const struct search_obj *loader,
 		  const char *name, struct search_hit *hit, struct strbuf *err);
 
 /*

@@ -1,12 +1,15 @@
 /*
- * shrink: the transforms between the manifest and the sinks.
+ * shrink: the manifest's plans carried out, between the decide step and
+ * the sinks.
  *
- * Every ELF regular file of the manifest is stripped (strip.c) into an
- * anonymous memory file that the sinks then copy instead of the source; the
- * removed debug information can go to a build-id directory; executables can
- * then be packed with an external upx, each packed file tested with upx -t.
- * A file that cannot be shrunk safely stays as it is, with a note.  Inputs
- * are only read.
+ * Every regular file whose plan says so (manifest.h) is stripped (strip.c)
+ * into a staging directory, one file at a time, as "N" (N the entry's stage
+ * number) beside its removed debug information, "N.debug"; executables can
+ * then be packed there with an external upx, each packed file tested with
+ * upx -t.  The sinks read the staged copy instead of the source (and the
+ * directory sink hard-links it).  A file that cannot be shrunk safely stays
+ * as it is, with a note.  Inputs are only read.  Report modes measure
+ * instead: what each plan would give, written nowhere, nothing run.
  *
  * The floor of an image is the sum, over its ELF files, of their PT_LOAD
  * file sizes, plus the sizes of its other files: what a perfectly stripped
@@ -17,16 +20,9 @@
 
 #include <stdbool.h>
 
+#include "scratchroot/diag.h"
 #include "scratchroot/manifest.h"
-#include "scratchroot/strip.h"
-
-struct shrink_opts {
-	enum strip_mode strip;
-	bool sections;		/* --strip-sections */
-	const char *debug_dir;	/* --debug-dir, or NULL */
-	const char *upx_args;	/* --upx[=ARGS]: NULL when off */
-	bool upx_libs;		/* --upx-libs */
-};
+#include "scratchroot/output.h"
 
 struct shrink_stats {
 	unsigned long long before, after, floor;
@@ -37,11 +33,24 @@ struct shrink_stats {
 int shrink_find_upx(struct strbuf *err);
 
 /*
- * Shrinks the ELF files of M (file bytes from root R).  Notes on files left
- * as they are go to NOTES as "PATH\tmessage".  Returns 0 with *st filled, or
- * -errno with "'PATH': reason" in err.
+ * Carries out every plan of M (source bytes from root R) into the staging
+ * directory open as STAGE_FD, at STAGE_PATH (upx takes paths), which M then
+ * owns (m->stage_fd).  UPX_ARGS are the --upx arguments.  Notes on files
+ * left as they are go to D.  Returns 0 with *st filled, or -errno with
+ * "'PATH': reason" in err.
  */
-int shrink_manifest(struct manifest *m, const struct root *r, const struct shrink_opts *o,
-		    struct shrink_stats *st, struct strlist *notes, struct strbuf *err);
+int shrink_stage(struct manifest *m, const struct root *r, int stage_fd, const char *stage_path,
+		 const char *upx_args, struct shrink_stats *st, struct diags *d,
+		 struct strbuf *err);
+
+/* What the plans of M would give, for the reports: each file stripped into
+ * nothing, its size recorded; no debug information kept, upx not run. */
+int shrink_measure(struct manifest *m, const struct root *r, struct shrink_stats *st,
+		   struct diags *d, struct strbuf *err);
+
+/* Writes the staged debug information of M into the debug directory
+ * output DEBUG, as .build-id/xx/yyyy.debug (gdb's and debuginfod's
+ * layout).  Returns 0 or -errno with the reason in err. */
+int shrink_write_debug(const struct manifest *m, struct output *debug, struct strbuf *err);
 
 #endif

@@ -11,7 +11,13 @@
  *
  * struct strmap maps owned string keys to caller-owned pointers (open
  * addressing, FNV-1a): the per-run caches that programs share are looked up
- * thousands of times in a large batch.
+ * thousands of times in a large batch.  util_fnv1a() is the one string hash
+ * of the tool.
+ *
+ * struct arena hands out memory that lives until the arena is released in
+ * one go (libtree's style): a walk's objects and strings are many and small,
+ * and die together.  Arenas merge, so that what threads built stays valid
+ * in the walk they are merged into.
  *
  * Allocation failure is not recoverable in a tool this size: the x*alloc
  * helpers abort with a message rather than make every caller check.
@@ -23,6 +29,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Set by main's signal handler (SIGINT, SIGTERM, SIGHUP); long loops
  * (walking inputs, writing a tree or a tar) stop with -EINTR when set. */
@@ -95,6 +102,33 @@ void **strmap_put(struct strmap *m, const char *key);
 /* Frees the keys and the table, each value through FREE_VAL when given. */
 void strmap_clear(struct strmap *m, void (*free_val)(void *));
 
+/* FNV-1a, 64 bits, of the LEN bytes at S. */
+uint64_t util_fnv1a(const void *s, size_t len);
+
+struct arena {
+	struct arena_chunk *chunks;	/* newest first */
+	size_t used, cap;		/* of the newest chunk */
+};
+#define ARENA_INIT { NULL, 0, 0 }
+
+/* N zeroed bytes aligned for any type, valid until arena_release(). */
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Moves every chunk of FROM into INTO (FROM is left empty). */
+void arena_merge(struct arena *into, struct arena *from);
+void arena_release(struct arena *a);
+
+/* A list of strings that an arena owns (the list too). */
+struct avec {
+	const char **v;
+	size_t n, cap;
+};
+#define AVEC_INIT { NULL, 0, 0 }
+/* Appends S, which must live as long as A (an arena string, a literal). */
+void avec_add(struct arena *a, struct avec *v, const char *s);
+bool avec_has(const struct avec *v, const char *s);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -102,6 +136,10 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Grows *p (an array of *alloc elements of size) to hold at least n. */
 void *xgrow(void *p, size_t *alloc, size_t n, size_t size);
+
+/* Appends the names in the open directory FD (not "." and ".."; FD stays
+ * open and is not moved) to OUT, sorted.  Returns 0 or -errno. */
+int dir_list(int fd, struct strlist *out);
 
 /* Reads a whole file into memory; at most max bytes.  0 or -errno. */
 int read_file_fd(int fd, size_t max, char **ret_buf, size_t *ret_len);

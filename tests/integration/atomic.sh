@@ -296,7 +296,7 @@ a07_tar_under_signals() {
 	sr -q --tar "$W/ref.tar" $BIG_ARGS
 	_t0=$(now_ms)
 	# shellcheck disable=SC2086
-	sr -q --tar "$W/ref.tar" $BIG_ARGS
+	sr -q --force --tar "$W/ref.tar" $BIG_ARGS
 	_t1=$(now_ms)
 	expect_rc 0
 	ref_ms=$((_t1 - _t0))

@@ -149,7 +149,7 @@ static struct elfobj *parse_ok(struct img *im)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct elfobj *o = NULL;
-	int r = elfobj_parse(im->b, SIZE, &o, &err);
+	int r = elfobj_parse(im->b, SIZE, NULL, &o, &err);
 
 	if (r < 0)
 		fail_msg("parse failed: %s", err.buf);
@@ -264,7 +264,7 @@ static void expect_enoexec(struct img *im, size_t len, const char *reason)
 	struct strbuf err = STRBUF_INIT;
 	struct elfobj *o = NULL;
 
-	assert_int_equal(elfobj_parse(im->b, len, &o, &err), -ENOEXEC);
+	assert_int_equal(elfobj_parse(im->b, len, NULL, &o, &err), -ENOEXEC);
 	assert_null(o);
 	if (!strstr(err.buf, reason))
 		fail_msg("reason '%s' does not mention '%s'", err.buf, reason);
@@ -322,9 +322,9 @@ static void same_from_file_and_memory(const unsigned char *buf, size_t len, bool
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, buf, len), (ssize_t)len);
-	ra = elfobj_parse_fd(fd, &a, &e1);
+	ra = elfobj_parse_fd(fd, NULL, &a, &e1);
 	memcpy(copy, buf, len);
-	rb = elfobj_parse(copy, len, &b, &e2);
+	rb = elfobj_parse(copy, len, NULL, &b, &e2);
 	assert_int_equal(ra, rb);
 	assert_string_equal(e1.buf, e2.buf);
 	if (ok)

@@ -22,8 +22,7 @@ static struct mentry file(const char *path, const char *src, dev_t dev, ino_t in
 			   .src = (char *)src,
 			   .dev = dev,
 			   .ino = ino,
-			   .size = 10,
-			   .why = "needed"};
+			   .size = 10};
 
 	return e;
 }
@@ -31,7 +30,7 @@ static struct mentry file(const char *path, const char *src, dev_t dev, ino_t in
 static struct mentry dir(const char *path, mode_t mode)
 {
 	struct mentry e = {
-		.path = (char *)path, .type = M_DIR, .mode = mode, .why = "parent"};
+		.path = (char *)path, .type = M_DIR, .mode = mode};
 
 	return e;
 }
@@ -41,11 +40,13 @@ static struct mentry link_(const char *path, const char *target)
 	struct mentry e = {.path = (char *)path,
 			   .type = M_LINK,
 			   .mode = 0777,
-			   .target = (char *)target,
-			   .why = "hop"};
+			   .target = (char *)target};
 
 	return e;
 }
+
+/* The last reason text a data() entry was made with: its reason. */
+static const char *data_why = "test";
 
 static struct mentry data(const char *path, const char *bytes, const char *why)
 {
@@ -53,19 +54,42 @@ static struct mentry data(const char *path, const char *bytes, const char *why)
 			   .type = M_DATA,
 			   .mode = 0644,
 			   .data = (char *)bytes,
-			   .size = (off_t)strlen(bytes),
-			   .why = (char *)why};
+			   .size = (off_t)strlen(bytes)};
 
+	data_why = why;
 	return e;
+}
+
+static struct mreason text(const char *t)
+{
+	return (struct mreason){ .role = MR_TEXT, .prog = -1, .item = -1, .text = t };
+}
+
+/* Adds E for the reason WHY, which must succeed. */
+static void okw(struct manifest *m, struct mentry e, const char *why)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct mreason r = text(why);
+
+	assert_int_equal(manifest_add(m, &e, &r, &err), 0);
+	assert_int_equal(err.len, 0);
+	strbuf_release(&err);
 }
 
 static void ok(struct manifest *m, struct mentry e)
 {
-	struct strbuf err = STRBUF_INIT;
+	okw(m, e, e.type == M_DATA ? data_why : "needed");
+}
 
-	assert_int_equal(manifest_add(m, &e, &err), 0);
-	assert_int_equal(err.len, 0);
-	strbuf_release(&err);
+/* The text of entry PATH's reason I. */
+static const char *why(const struct manifest *m, const char *path, size_t i)
+{
+	const struct mentry *e = manifest_get(m, path);
+
+	assert_non_null(e);
+	assert_true(i < e->n_reasons);
+	assert_int_equal(e->reasons[i].role, MR_TEXT);
+	return e->reasons[i].text;
 }
 
 /* Adds E expecting RET and an error message containing every string of
@@ -73,11 +97,12 @@ static void ok(struct manifest *m, struct mentry e)
 static void fails(struct manifest *m, struct mentry e, int ret, ...)
 {
 	struct strbuf err = STRBUF_INIT;
+	struct mreason r = text(e.type == M_DATA ? data_why : "needed");
 	size_t n = m->n;
 	const char *s;
 	va_list ap;
 
-	assert_int_equal(manifest_add(m, &e, &err), ret);
+	assert_int_equal(manifest_add(m, &e, &r, &err), ret);
 	assert_int_equal(m->n, n);
 	assert_true(err.len > 0);
 	assert_null(strchr(err.buf, '\n'));
@@ -86,7 +111,7 @@ static void fails(struct manifest *m, struct mentry e, int ret, ...)
 		assert_non_null(strstr(err.buf, s));
 	va_end(ap);
 	/* A NULL err is allowed too. */
-	assert_int_equal(manifest_add(m, &e, NULL), ret);
+	assert_int_equal(manifest_add(m, &e, NULL, NULL), ret);
 	strbuf_release(&err);
 }
 
@@ -97,10 +122,11 @@ static void same_content_twice_is_a_no_op(void **state)
 
 	manifest_init(&m);
 	ok(&m, file("/lib/libc.so.6", "/usr/lib/libc.so.6", 1, 2));
-	/* Same inode reached by another spelling: the first reason stays. */
+	/* Same inode reached by another spelling: the first reason stays
+	 * first, the second is added. */
 	e = file("/lib/libc.so.6", "/lib/libc.so.6", 1, 2);
-	e.why = "second";
-	ok(&m, e);
+	okw(&m, e, "second");
+	okw(&m, e, "second");
 	ok(&m, dir("/lib", 0755));
 	ok(&m, dir("/lib", 0700)); /* a directory keeps its first mode */
 	ok(&m, link_("/lib64", "lib"));
@@ -110,9 +136,12 @@ static void same_content_twice_is_a_no_op(void **state)
 	assert_int_equal(m.n, 4);
 	assert_string_equal(manifest_get(&m, "/lib/libc.so.6")->src,
 			    "/usr/lib/libc.so.6");
-	assert_string_equal(manifest_get(&m, "/lib/libc.so.6")->why, "needed");
+	assert_string_equal(why(&m, "/lib/libc.so.6", 0), "needed");
+	assert_string_equal(why(&m, "/lib/libc.so.6", 1), "second");
+	assert_int_equal(manifest_get(&m, "/lib/libc.so.6")->n_reasons, 2);
 	assert_int_equal(manifest_get(&m, "/lib")->mode, 0755);
-	assert_string_equal(manifest_get(&m, "/etc/passwd")->why, "users");
+	assert_string_equal(why(&m, "/etc/passwd", 0), "users");
+	assert_string_equal(why(&m, "/etc/passwd", 1), "again");
 	manifest_release(&m);
 }
 
@@ -209,45 +238,26 @@ static void only_canonical_absolute_paths(void **state)
 	manifest_release(&m);
 }
 
-static void add_parents_adds_only_missing_parents(void **state)
+/* A directory is empty when nothing lies below it: what --list shows of
+ * the directories. */
+static void empty_directories_are_told_apart(void **state)
 {
 	struct manifest m;
-	struct mentry usr = dir("/usr", 0700);
-	const struct mentry *e;
 
 	manifest_init(&m);
-	usr.uid = 5;
-	usr.gid = 6;
-	ok(&m, usr);
-	ok(&m, dir("/usr/lib/x86_64-linux-gnu", 0750));
-	manifest_add_parents(&m, "/usr/lib/x86_64-linux-gnu/sub/libc.so.6", 0755,
-			     "implied");
-	assert_int_equal(m.n, 4);
-	e = manifest_get(&m, "/usr");
-	assert_int_equal(e->mode, 0700);
-	assert_int_equal(e->uid, 5);
-	assert_int_equal(e->gid, 6);
-	assert_int_equal(manifest_get(&m, "/usr/lib/x86_64-linux-gnu")->mode, 0750);
-	e = manifest_get(&m, "/usr/lib");
-	assert_non_null(e);
-	assert_int_equal(e->type, M_DIR);
-	assert_int_equal(e->mode, 0755);
-	assert_int_equal(e->uid, 0);
-	assert_int_equal(e->gid, 0);
-	assert_string_equal(e->why, "implied");
-	e = manifest_get(&m, "/usr/lib/x86_64-linux-gnu/sub");
-	assert_non_null(e);
-	assert_int_equal(e->type, M_DIR);
-	/* The path itself is not a parent. */
-	assert_null(manifest_get(&m, "/usr/lib/x86_64-linux-gnu/sub/libc.so.6"));
-	/* Again: nothing new. */
-	manifest_add_parents(&m, "/usr/lib/x86_64-linux-gnu/sub/libc.so.6", 0711,
-			     "again");
-	assert_int_equal(m.n, 4);
-	assert_string_equal(manifest_get(&m, "/usr/lib")->why, "implied");
-	/* A top-level path has no parent to add. */
-	manifest_add_parents(&m, "/top", 0755, "none");
-	assert_int_equal(m.n, 4);
+	ok(&m, dir("/usr", 0755));
+	ok(&m, dir("/usr/lib", 0755));
+	ok(&m, file("/usr/lib/libc.so.6", "/usr/lib/libc.so.6", 1, 2));
+	ok(&m, dir("/tmp", 01777));
+	ok(&m, dir("/home", 0755));
+	ok(&m, dir("/home/nonroot", 0700));
+	manifest_sort(&m);
+	for (size_t i = 0; i < m.n; i++) {
+		const char *p = m.v[i].path;
+		bool empty = !strcmp(p, "/tmp") || !strcmp(p, "/home/nonroot");
+
+		assert_int_equal(manifest_is_empty_dir(&m, i), empty);
+	}
 	manifest_release(&m);
 }
 
@@ -354,7 +364,7 @@ static void get_scales_past_the_first_index(void **state)
 			}
 	}
 	assert_int_equal(m.n, N + 1);
-	assert_true(m.index_cap > m.n);
+	assert_int_equal(m.index.n, m.n);
 	for (int i = 0; i < N; i++) {
 		struct mentry *e;
 
@@ -393,8 +403,7 @@ static void strings_and_bytes_are_copied(void **state)
 	struct manifest m;
 
 	manifest_init(&m);
-	f.why = why;
-	ok(&m, f);
+	okw(&m, f, why);
 	d.data = bytes;
 	d.size = 3;
 	ok(&m, d);
@@ -407,7 +416,7 @@ static void strings_and_bytes_are_copied(void **state)
 	e = manifest_get(&m, "/etc/hosts");
 	assert_non_null(e);
 	assert_string_equal(e->src, "/etc/hosts");
-	assert_string_equal(e->why, "asked");
+	assert_string_equal(e->reasons[0].text, "asked");
 	assert_null(e->target);
 	assert_null(e->data);
 	e = manifest_get(&m, "/bin-data");
@@ -418,6 +427,7 @@ static void strings_and_bytes_are_copied(void **state)
 	assert_null(e->src);
 	manifest_release(&m);
 	manifest_release(&m); /* released twice is harmless */
+	assert_int_equal(m.stage_fd, -1);
 }
 
 int main(void)
@@ -428,7 +438,7 @@ int main(void)
 		cmocka_unit_test(nothing_lies_under_a_symlink_or_file),
 		cmocka_unit_test(nothing_goes_above_what_is_there),
 		cmocka_unit_test(only_canonical_absolute_paths),
-		cmocka_unit_test(add_parents_adds_only_missing_parents),
+		cmocka_unit_test(empty_directories_are_told_apart),
 		cmocka_unit_test(sort_puts_parents_first),
 		cmocka_unit_test(get_scales_past_the_first_index),
 		cmocka_unit_test(strings_and_bytes_are_copied),
