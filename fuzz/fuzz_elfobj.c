@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd = memfd_create("fuzz", MFD_CLOEXEC), from_fd = 1, from_mem;
 
 	if (fd >= 0 && write(fd, data, size) == (ssize_t)size) {
-		from_fd = elfobj_parse_fd(fd, &o, &err);
+		from_fd = elfobj_parse_fd(fd, NULL, &o, &err);
 		if (from_fd == 0) {
 			(void)elfobj_kind_name(o->kind);
 			(void)elfobj_machine_name(o->e_machine);
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		close(fd);
 	/* elfobj_parse wants a private writable image, as from MAP_PRIVATE. */
 	memcpy(copy, data, size);
-	from_mem = elfobj_parse(copy, size, &o, &err);
+	from_mem = elfobj_parse(copy, size, NULL, &o, &err);
 	if (from_mem == 0)
 		elfobj_free(o);
 	/* An empty file is refused before parsing when read from a file. */
