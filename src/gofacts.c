@@ -48,7 +48,13 @@
 
 #include "scratchroot/gofacts.h"
 
-#define WIN (1u << 20)		/* the window the file's tables are read through */
+/* The window the file's tables are read through; fuzz builds make it small
+ * (a multiple of 16, 128 bytes at least) so that small inputs cross it. */
+#ifndef GOFACTS_WINDOW
+#define GOFACTS_WINDOW (1u << 20)
+#endif
+#define WIN ((size_t)GOFACTS_WINDOW)
+_Static_assert(GOFACTS_WINDOW % 16 == 0 && GOFACTS_WINDOW >= 128, "GOFACTS_WINDOW");
 #define HEAD 4096u		/* the ELF header and the program headers */
 #define MAX_LOAD 128		/* PT_LOAD entries kept (HEAD holds at most 126) */
 #define MAX_RANGES (3 * MAX_LOAD)	/* a writable segment: RELRO, a part each side */
