@@ -10,6 +10,7 @@
 #   targets are written there as fuzz-NAME-libfuzzer.  CC (default clang)
 #   and CFLAGS are honoured.  Then, for example:
 #   BUILD_DIR/fuzz-ldcache-libfuzzer -max_total_time=60 fuzz/corpus/ldcache
+#   BUILD_DIR/fuzz-gofacts-libfuzzer -dict=fuzz/gofacts.dict CORPUS_COPY
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
