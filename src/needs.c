@@ -1,5 +1,5 @@
 /* needs: run-time files behind DT_NEEDED's back; see needs.h.  Section and
- * rule names (R2, R8...) refer to loader-semantics.md section 8. */
+ * rule names (R2, R8...) refer to doc/loader-rules.md (R1-R12). */
 #include <config.h>
 
 #include <elf.h>

@@ -1,5 +1,5 @@
 /* search: one DT_NEEDED lookup under glibc's or musl's rules; see search.h.
- * Rule numbers (G5, M5...) refer to shared/reference/loader-semantics.md. */
+ * Rule numbers (G5, M5...) refer to doc/loader-rules.md. */
 #include <config.h>
 
 #include <elf.h>

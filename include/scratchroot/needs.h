@@ -12,7 +12,7 @@
  * statically (time zones, charsets, locales) comes only on request; when a
  * program uses it, a note names the option instead.
  *
- * Loader-exact where the loader decides (see loader-semantics.md section 8);
+ * Loader-exact where the loader decides (see doc/loader-rules.md R1-R12);
  * the rules for each bundle are in needs.c, one function per bundle.
  */
 #ifndef SCRATCHROOT_NEEDS_H

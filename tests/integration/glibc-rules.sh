@@ -1,5 +1,5 @@
 #!/bin/sh
-# glibc's search rules (loader-semantics.md G1-G17, scenarios T01-T39): for
+# glibc's search rules (doc/loader-rules.md G1-G17, scenarios T01-T39): for
 # each layout, what scratchroot --list/--tree says, and what the host's
 # glibc loader does when the fixture program is run.
 . "${top_srcdir:-/work/main}/tests/integration/lib.sh"
@@ -410,7 +410,7 @@ t22_cache() {
 }
 
 # T22c: an image made of --list's paths must run the program even when its
-# library is found only through the cache (loader-semantics.md L11c): the
+# library is found only through the cache (doc/loader-rules.md L11c): the
 # cache must then be among the paths.
 t22c_cache_image() {
 	need_cmd ldconfig

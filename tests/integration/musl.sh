@@ -1,5 +1,5 @@
 #!/bin/sh
-# musl's search rules (loader-semantics.md M1-M16) with musl-gcc fixtures:
+# musl's search rules (doc/loader-rules.md M1-M16) with musl-gcc fixtures:
 # what scratchroot says, and what musl's loader does when the program runs.
 . "${top_srcdir:-/work/main}/tests/integration/lib.sh"
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Static programs (loader-semantics.md E3, T37): no interpreter, nothing is
+# Static programs (doc/loader-rules.md E3, T37): no interpreter, nothing is
 # searched, so --list gives the program alone (plus any symlink to it).
 . "${top_srcdir:-/work/main}/tests/integration/lib.sh"
 

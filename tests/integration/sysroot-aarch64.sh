@@ -1,6 +1,6 @@
 #!/bin/sh
 # A cross (aarch64) sysroot: every path, absolute symlinks included, is
-# resolved inside the root, never on the host (loader-semantics.md T03, T38).
+# resolved inside the root, never on the host (doc/loader-rules.md T03, T38).
 # The loader's own answer comes from qemu-aarch64 run in `chroot ROOT` (with
 # qemu's x86-64 closure copied in) when root, or from the aarch64 ld.so run
 # explicitly under `qemu-aarch64 -L ROOT` otherwise.

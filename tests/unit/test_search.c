@@ -1,5 +1,5 @@
 /* Unit tests for search: path lists and dynamic string tokens, glibc's and
- * musl's way (loader-semantics.md G8, G9, M2, M7). */
+ * musl's way (doc/loader-rules.md G8, G9, M2, M7). */
 #include <config.h>
 
 #include <stdarg.h>
