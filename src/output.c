@@ -522,30 +522,6 @@ static int subdir(int dfd, const char *comp)
 	return fd < 0 ? -errno : fd;
 }
 
-static int copy_fd(int from, int to)
-{
-	char buf[65536];
-	ssize_t n;
-
-	if (lseek(from, 0, SEEK_SET) < 0)
-		return -errno;
-	while ((n = read(from, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		for (ssize_t w = 0; w < n;) {
-			ssize_t k = write(to, buf + w, (size_t)(n - w));
-
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0)
-				return -errno;
-			w += k;
-		}
-	}
-	return 0;
-}
 
 /* Writes SRC's bytes as NAME in DFD through a temporary and a rename. */
 static int place_in(int dfd, const char *name, int src, mode_t mode)
@@ -555,7 +531,7 @@ static int place_in(int dfd, const char *name, int src, mode_t mode)
 
 	if (fd < 0)
 		return fd;
-	ret = copy_fd(src, fd);
+	ret = fd_copy(src, fd);
 	if (!ret && fchmod(fd, mode) < 0)
 		ret = -errno;
 	if (!ret && renameat(dfd, tmp, dfd, name) < 0)

@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/openat2.h>
 
 #include "scratchroot/root.h"
 
@@ -126,20 +124,6 @@ const char *root_path(const struct root *r)
 	return r->path;
 }
 
-/* openat2 beneath DIRFD with no symlink anywhere on the way; plain openat
- * (the last component guarded) on kernels before 5.6. */
-static int open_beneath(int dirfd, const char *rel, int flags)
-{
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
-
-	if (fd < 0 && errno == ENOSYS)
-		fd = openat(dirfd, rel, flags | O_CLOEXEC | O_NOFOLLOW);
-	return fd < 0 ? -errno : (int)fd;
-}
 
 /* A borrowed O_PATH fd of the canonical directory DIR ("" or "/" is the
  * root), or -errno. */
@@ -244,6 +228,59 @@ static int readlink_beneath(const struct root *r, const char *real, struct strbu
 	return 0;
 }
 
+/* A resolution under way: CUR the canonical path reached, REST what is
+ * left of the path from POS. */
+struct walker {
+	const struct root *r;
+	struct strbuf cur, rest, link;
+	size_t pos;
+	unsigned nhops;
+	struct strlist *hops;
+};
+
+/* The symlink at CUR (its parent was SAVED bytes long): its target takes
+ * its place in the rest of the path, restarting at the root when
+ * absolute. */
+static int follow_link(struct walker *w, size_t saved)
+{
+	int ret;
+
+	if (++w->nhops > ROOT_MAX_HOPS)
+		return -ELOOP;
+	if (w->hops)
+		strlist_addn(w->hops, w->cur.buf, w->cur.len);
+	if ((ret = readlink_beneath(w->r, w->cur.buf, &w->link)) < 0)
+		return ret;
+	strbuf_addch(&w->link, '/');
+	strbuf_add(&w->link, w->rest.buf + w->pos, w->rest.len - w->pos);
+	strbuf_reset(&w->rest);
+	strbuf_add(&w->rest, w->link.buf, w->link.len);
+	w->pos = 0;
+	strbuf_setlen(&w->cur, w->link.buf[0] == '/' ? 0 : saved);
+	return 0;
+}
+
+/* Goes one component (COMP, N bytes) further; *ST gets its lstat. */
+static int step(struct walker *w, const char *comp, size_t n, struct stat *st)
+{
+	size_t saved = w->cur.len;
+	int ret;
+
+	if (n > NAME_MAX)
+		return -ENAMETOOLONG;
+	strbuf_addch(&w->cur, '/');
+	strbuf_add(&w->cur, comp, n);
+	if (w->cur.len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	if ((ret = lstat_beneath(w->r, w->cur.buf, st)) < 0)
+		return ret;
+	if (S_ISLNK(st->st_mode))
+		return follow_link(w, saved);
+	if (w->pos < w->rest.len && !S_ISDIR(st->st_mode))
+		return -ENOTDIR;
+	return 0;
+}
+
 /* Resolves PATH starting from the canonical directory START ("" = root),
  * whose stat is START_ST when the caller has it.  Every component is looked
  * at in its own directory, opened beneath the root. */
@@ -251,86 +288,47 @@ static int resolve_from(const struct root *r, const char *start, const struct st
 			const char *path, char **ret_real, struct stat *ret_st,
 			struct strlist *hops)
 {
-	struct strbuf cur = STRBUF_INIT, rest = STRBUF_INIT, link = STRBUF_INIT;
+	struct walker w = { .r = r, .cur = STRBUF_INIT, .rest = STRBUF_INIT,
+			    .link = STRBUF_INIT, .hops = hops };
 	struct stat st;
-	unsigned nhops = 0;
-	size_t pos = 0;
 	int ret = 0;
 
-	strbuf_addstr(&cur, start);
-	strbuf_addstr(&rest, path);
+	strbuf_addstr(&w.cur, start);
+	strbuf_addstr(&w.rest, path);
 	if (start_st)
 		st = *start_st;
-	else if ((ret = lstat_beneath(r, cur.buf, &st)) < 0)
-		goto out;
+	else
+		ret = lstat_beneath(r, w.cur.buf, &st);
+	while (!ret && w.pos < w.rest.len) {
+		const char *comp = w.rest.buf + w.pos;
+		size_t n = strcspn(comp, "/");
 
-	while (pos < rest.len) {
-		const char *comp = rest.buf + pos;
-		size_t n = strcspn(comp, "/"), saved;
-
-		pos += n;
-		while (pos < rest.len && rest.buf[pos] == '/')
-			pos++;
+		w.pos += n;
+		while (w.pos < w.rest.len && w.rest.buf[w.pos] == '/')
+			w.pos++;
 		if (n == 0 || (n == 1 && comp[0] == '.'))
 			continue;
 		if (n == 2 && comp[0] == '.' && comp[1] == '.') {
-			char *slash = strrchr(cur.buf, '/');
+			char *slash = strrchr(w.cur.buf, '/');
 
 			if (slash)
-				strbuf_setlen(&cur, (size_t)(slash - cur.buf));
+				strbuf_setlen(&w.cur, (size_t)(slash - w.cur.buf));
 			continue;
 		}
-		if (n > NAME_MAX) {
-			ret = -ENAMETOOLONG;
-			goto out;
-		}
-		saved = cur.len;
-		strbuf_addch(&cur, '/');
-		strbuf_add(&cur, comp, n);
-		if (cur.len >= PATH_MAX) {
-			ret = -ENAMETOOLONG;
-			goto out;
-		}
-		if ((ret = lstat_beneath(r, cur.buf, &st)) < 0)
-			goto out;
-		if (S_ISLNK(st.st_mode)) {
-			if (++nhops > ROOT_MAX_HOPS) {
-				ret = -ELOOP;
-				goto out;
-			}
-			if (hops)
-				strlist_addn(hops, cur.buf, cur.len);
-			if ((ret = readlink_beneath(r, cur.buf, &link)) < 0)
-				goto out;
-			/* The target replaces this component in the rest of the path. */
-			strbuf_addch(&link, '/');
-			strbuf_add(&link, rest.buf + pos, rest.len - pos);
-			strbuf_reset(&rest);
-			strbuf_add(&rest, link.buf, link.len);
-			pos = 0;
-			strbuf_setlen(&cur, link.buf[0] == '/' ? 0 : saved);
-			continue;
-		}
-		if (pos < rest.len && !S_ISDIR(st.st_mode)) {
-			ret = -ENOTDIR;
-			goto out;
-		}
+		ret = step(&w, comp, n, &st);
 	}
-	if (!cur.len) {
-		strbuf_addch(&cur, '/');
-		if (fstat(r->fd, &st) < 0) {
+	if (!ret && !w.cur.len) {
+		strbuf_addch(&w.cur, '/');
+		if (fstat(r->fd, &st) < 0)
 			ret = -errno;
-			goto out;
-		}
 	}
-	if (ret_st)
+	if (!ret && ret_st)
 		*ret_st = st;
-	if (ret_real)
-		*ret_real = strbuf_detach(&cur);
-out:
-	strbuf_release(&cur);
-	strbuf_release(&rest);
-	strbuf_release(&link);
+	if (!ret && ret_real)
+		*ret_real = strbuf_detach(&w.cur);
+	strbuf_release(&w.cur);
+	strbuf_release(&w.rest);
+	strbuf_release(&w.link);
 	return ret;
 }
 

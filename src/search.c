@@ -188,6 +188,48 @@ static void note(struct search_hit *h, const char *path, const char *why)
 	strlist_take(&h->notes, strbuf_detach(&sb));
 }
 
+/* The loader's checks of a candidate's ELF header (G7; musl only looks at
+ * class and machine, and stops at the first file that opens, M9). */
+static enum verdict check_header(const struct ldso *l, const struct elfobj *e, const char *path,
+				 struct search_hit *h, struct strbuf *err)
+{
+	bool musl = l->flavour == LIBC_MUSL;
+	const char *fatal = NULL;
+
+	if (e->ei_class != l->ei_class || e->e_machine != l->e_machine) {
+		const char *what = e->ei_class != l->ei_class ? "wrong ELF class" : "wrong machine";
+		struct strbuf sb = STRBUF_INIT;
+
+		if (musl) {
+			seterr(err, -ENOEXEC, "'%s': %s (musl takes the first file that opens: Exec format error)",
+			       path, what);
+			return V_FATAL;
+		}
+		strbuf_addf(&sb, "skipped, %s (ELF%d %s)", what, e->ei_class == ELFCLASS64 ? 64 : 32,
+			    elfobj_machine_name(e->e_machine));
+		note(h, path, sb.buf);
+		strbuf_release(&sb);
+		return V_SKIP;
+	}
+	if (musl)
+		return V_OK;
+	if (e->ei_data != l->ei_data)
+		fatal = "ELF file data encoding not native";
+	else if (e->ei_osabi != ELFOSABI_SYSV && e->ei_osabi != ELFOSABI_GNU &&
+		 !(e->ei_osabi == ELFOSABI_ARM_AEABI && e->e_machine == EM_ARM))
+		fatal = "ELF file OS ABI invalid";
+	else if (e->e_type == ET_EXEC)
+		fatal = "cannot dynamically load executable";
+	else if (e->e_type != ET_DYN)
+		fatal = "only ET_DYN and ET_EXEC can be loaded";
+	else if (e->flags_1 & DF_1_PIE)
+		fatal = "cannot dynamically load position-independent executable";
+	if (!fatal)
+		return V_OK;
+	seterr(err, -ENOEXEC, "'%s': %s", path, fatal);
+	return V_FATAL;
+}
+
 /* Opens PATH and applies glibc's open_verify() (G7) or musl's absence of
  * checks (M9). */
 static enum verdict try_path(const struct search_ctx *ctx, const char *path,
@@ -228,50 +270,11 @@ static enum verdict try_path(const struct search_ctx *ctx, const char *path,
 	}
 	r = elfcache_get(ctx->objs, ctx->root, c->real, &c->st, &c->elf, &why);
 	if (r < 0) {
-		seterr(err, r, "'%s': %s", path,
-		       r == -ENOEXEC ? "invalid ELF header" : why.buf);
+		seterr(err, r, "'%s': %s", path, why.buf);
 		v = V_FATAL;
 		goto out;
 	}
-	if (c->elf->ei_class != l->ei_class || c->elf->e_machine != l->e_machine) {
-		const char *what = c->elf->ei_class != l->ei_class ? "wrong ELF class"
-								    : "wrong machine";
-		if (musl) {
-			seterr(err, -ENOEXEC, "'%s': %s (musl takes the first file that opens: Exec format error)",
-			       path, what);
-			v = V_FATAL;
-		} else {
-			struct strbuf sb = STRBUF_INIT;
-
-			strbuf_addf(&sb, "skipped, %s (ELF%d %s)", what,
-				    c->elf->ei_class == ELFCLASS64 ? 64 : 32,
-				    elfobj_machine_name(c->elf->e_machine));
-			note(h, path, sb.buf);
-			strbuf_release(&sb);
-			v = V_SKIP;
-		}
-		goto out;
-	}
-	if (musl)
-		goto out;
-	if (c->elf->ei_data != l->ei_data) {
-		seterr(err, -ENOEXEC, "'%s': ELF file data encoding not native", path);
-		v = V_FATAL;
-	} else if (c->elf->ei_osabi != ELFOSABI_SYSV && c->elf->ei_osabi != ELFOSABI_GNU &&
-		   !(c->elf->ei_osabi == ELFOSABI_ARM_AEABI && c->elf->e_machine == EM_ARM)) {
-		seterr(err, -ENOEXEC, "'%s': ELF file OS ABI invalid", path);
-		v = V_FATAL;
-	} else if (c->elf->e_type == ET_EXEC) {
-		seterr(err, -ENOEXEC, "'%s': cannot dynamically load executable", path);
-		v = V_FATAL;
-	} else if (c->elf->e_type != ET_DYN) {
-		seterr(err, -ENOEXEC, "'%s': only ET_DYN and ET_EXEC can be loaded", path);
-		v = V_FATAL;
-	} else if (c->elf->flags_1 & DF_1_PIE) {
-		seterr(err, -ENOEXEC, "'%s': cannot dynamically load position-independent executable",
-		       path);
-		v = V_FATAL;
-	}
+	v = check_header(l, c->elf, path, h, err);
 out:
 	strbuf_release(&why);
 	if (v != V_OK)

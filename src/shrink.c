@@ -50,28 +50,6 @@ int shrink_find_upx(struct strbuf *err)
 	return 0;
 }
 
-static int copy_all(int from, int to)
-{
-	char buf[65536];
-	ssize_t n;
-
-	if (lseek(from, 0, SEEK_SET) < 0)
-		return -errno;
-	while ((n = read(from, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		for (ssize_t w = 0; w < n;) {
-			ssize_t k = write(to, buf + w, (size_t)(n - w));
-
-			if (k < 0)
-				return -errno;
-			w += k;
-		}
-	}
-	return 0;
-}
 
 struct stager {
 	struct manifest *m;
@@ -124,7 +102,7 @@ static int pack(struct stager *s, struct mentry *e, uint32_t n)
 	snprintf(in, sizeof(in), "%s/%u.in", s->path, n);
 	snprintf(out, sizeof(out), "%s/%u.upx", s->path, n);
 	fd = stage_create(s, n, ".in");
-	if (fd < 0 || (ret = copy_all(src, fd)) < 0 || fchmod(fd, 0700) < 0) {
+	if (fd < 0 || (ret = fd_copy(src, fd)) < 0 || fchmod(fd, 0700) < 0) {
 		ret = fd < 0 ? fd : ret ? ret : -errno;
 		goto out;
 	}

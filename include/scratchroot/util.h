@@ -141,6 +141,16 @@ void *xgrow(void *p, size_t *alloc, size_t n, size_t size);
  * open and is not moved) to OUT, sorted.  Returns 0 or -errno. */
 int dir_list(int fd, struct strlist *out);
 
+/* Opens REL beneath the directory DIRFD with FLAGS, no symlink followed
+ * anywhere on the way (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS; on
+ * kernels before 5.6 plain openat, the last component guarded).  Returns an
+ * fd or -errno. */
+int open_beneath(int dirfd, const char *rel, int flags);
+
+/* Copies the whole file FROM (from its start) to where TO stands.  Returns
+ * 0 or -errno. */
+int fd_copy(int from, int to);
+
 /* Reads a whole file into memory; at most max bytes.  0 or -errno. */
 int read_file_fd(int fd, size_t max, char **ret_buf, size_t *ret_len);
 
