@@ -133,28 +133,17 @@ void elfcache_free(struct elfcache *c)
 	free(c);
 }
 
-/* "DEV:INO" in hex (looked up for every file of a walk: no printf). */
-static void key_of(char key[48], dev_t dev, ino_t ino)
+static void key_of(char key[UTIL_KEY_MAX(2)], dev_t dev, ino_t ino)
 {
-	static const char hex[] = "0123456789abcdef";
 	uint64_t v[2] = { (uint64_t)dev, (uint64_t)ino };
-	char *k = key;
 
-	for (int i = 0; i < 2; i++) {
-		int shift = 60;
-
-		while (shift > 0 && !(v[i] >> shift))
-			shift -= 4;
-		for (; shift >= 0; shift -= 4)
-			*k++ = hex[(v[i] >> shift) & 15];
-		*k++ = i ? '\0' : ':';
-	}
+	util_key(key, v, 2);
 }
 
 struct elfobj *elfcache_find(struct elfcache *c, dev_t dev, ino_t ino)
 {
 	const struct cached *e;
-	char key[48];
+	char key[UTIL_KEY_MAX(2)];
 
 	key_of(key, dev, ino);
 	pthread_mutex_lock(&c->lock);
@@ -169,7 +158,7 @@ int elfcache_get(struct elfcache *c, const struct root *r, const char *real,
 	struct strbuf why = STRBUF_INIT;
 	struct cached *e, *got;
 	void **slot;
-	char key[48];
+	char key[UTIL_KEY_MAX(2)];
 	int fd;
 
 	key_of(key, st->st_dev, st->st_ino);

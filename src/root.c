@@ -347,16 +347,24 @@ static const struct dirent_ *resolve_dir(const struct root *r, const char *dir)
 }
 
 /* Resolves the absolute path FULL (modified), its directory through the
- * directory cache. */
+ * directory cache.  *IN_MISSING tells that its directory does not resolve:
+ * nothing about the file is worth remembering then. */
 static int resolve_full(const struct root *r, char *full, char **ret_real,
-			struct stat *ret_st, struct strlist *hops)
+			struct stat *ret_st, struct strlist *hops, bool *in_missing)
 {
 	char *slash = strrchr(full, '/');
 	const struct dirent_ *d;
 	int ret;
 
-	if (slash == full || !slash[1])
-		return resolve_from(r, "", NULL, full, ret_real, ret_st, hops);
+	*in_missing = false;
+	if (slash == full || !slash[1]) {
+		ret = resolve_from(r, "", NULL, full, ret_real, ret_st, hops);
+		/* "file/" names a directory, as the kernel reads it. */
+		if (!ret && slash[0] && !slash[1] && slash != full && ret_st &&
+		    !S_ISDIR(ret_st->st_mode))
+			ret = -ENOTDIR;
+		return ret;
+	}
 	/* Resolve the directory once per spelling, then the last component. */
 	*slash = '\0';
 	d = resolve_dir(r, full);
@@ -365,6 +373,7 @@ static int resolve_full(const struct root *r, char *full, char **ret_real,
 		for (size_t i = 0; i < d->hops.n; i++)
 			strlist_add(hops, d->hops.v[i]);
 	ret = d->err;
+	*in_missing = ret != 0;
 	if (!ret)
 		ret = resolve_from(r, strcmp(d->real, "/") ? d->real : "", &d->st, slash + 1,
 				   ret_real, ret_st, hops);
@@ -375,8 +384,8 @@ int root_resolve(const struct root *r, const char *path, const char *cwd,
 		 char **ret_real, struct stat *ret_st, struct strlist *hops)
 {
 	struct strbuf full = STRBUF_INIT;
-	struct dirent_ *e;
-	bool fresh;
+	struct dirent_ *e = NULL, miss = { 0 };
+	bool in_missing;
 
 	if (!*path)
 		return -ENOENT;
@@ -385,21 +394,51 @@ int root_resolve(const struct root *r, const char *path, const char *cwd,
 		strbuf_addch(&full, '/');
 	}
 	strbuf_addstr(&full, path);
-	/* Library searches ask for the same paths program after program. */
-	e = cached(r->files, full.buf, &fresh);
-	if (fresh)
-		e->err = resolve_full(r, full.buf, &e->real, &e->st, &e->hops);
+	/* Library searches ask for the same paths program after program; a
+	 * path in a directory that is not there costs no memory (a hostile
+	 * RPATH can name a million). */
+	e = strmap_get(r->files, full.buf);
+	if (!e) {
+		miss.err = resolve_full(r, full.buf, &miss.real, &miss.st, &miss.hops, &in_missing);
+		if (in_missing) {
+			e = &miss;
+		} else {
+			bool fresh;
+
+			e = cached(r->files, full.buf, &fresh);
+			*e = miss;
+		}
+	}
 	strbuf_release(&full);
 	if (hops)
 		for (size_t i = 0; i < e->hops.n; i++)
 			strlist_add(hops, e->hops.v[i]);
-	if (e->err)
-		return e->err;
-	if (ret_real)
-		*ret_real = xstrdup(e->real);
-	if (ret_st)
-		*ret_st = e->st;
-	return 0;
+	if (!e->err) {
+		if (ret_real)
+			*ret_real = xstrdup(e->real);
+		if (ret_st)
+			*ret_st = e->st;
+	}
+	if (e == &miss) {
+		free(miss.real);
+		strlist_clear(&miss.hops);
+	}
+	return e->err;
+}
+
+int root_dir_exists(const struct root *r, const char *dir)
+{
+	struct strbuf full = STRBUF_INIT;
+	int err;
+
+	if (dir[0] != '/')
+		strbuf_addch(&full, '/');
+	strbuf_addstr(&full, dir);
+	for (size_t n = full.len; n > 1 && full.buf[n - 1] == '/'; n--)
+		strbuf_setlen(&full, n - 1);
+	err = full.len == 1 ? 0 : resolve_dir(r, full.buf)->err;
+	strbuf_release(&full);
+	return err;
 }
 
 int root_open_file(const struct root *r, const char *real)

@@ -310,6 +310,8 @@ static void keep_alt(struct search_hit *h, struct cand *c, const char *path)
 	cand_release(c);
 }
 
+static bool may_exist(const struct search_ctx *ctx, const char *dir);
+
 /* Probes DIR (and its hwcaps subdirectories) for NAME (G6). */
 static enum verdict probe_dir(const struct search_ctx *ctx, const char *dir,
 			      const char *tmpl, const char *name, enum how how,
@@ -322,6 +324,10 @@ static enum verdict probe_dir(const struct search_ctx *ctx, const char *dir,
 	enum verdict v = V_SKIP;
 	const char *d = *dir ? dir : ".";
 
+	/* A directory that is not there holds no candidate, nor do the
+	 * hwcaps directories under it. */
+	if (!may_exist(ctx, d))
+		return V_SKIP;
 	if (l->flavour == LIBC_GLIBC) {
 		for (size_t i = 0; i < l->hwcaps.n + l->legacy.n; i++) {
 			strbuf_reset(&sb);
@@ -441,19 +447,92 @@ static int glibc_cache(const struct search_ctx *ctx, const struct search_obj *lo
 }
 
 /* Expands path list LIST (with DST context ORIGIN) and probes it. */
+/* A path list expanded once (G8, G9), keeping only the directories that
+ * may hold a candidate: glibc too decomposes an object's RPATH once and
+ * marks a directory it did not find (r_search_path_elem's status). */
+struct expansion {
+	struct strlist dirs, tmpls;
+};
+
+struct search_cache {
+	struct strmap lists;	/* "SEPS LIST ORIGIN SECURE" -> expansion, LIST and
+				 * ORIGIN by address: strings of the walk's
+				 * objects and options, which stay put */
+};
+
+struct search_cache *search_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct search_cache));
+}
+
+static void expansion_free(void *p)
+{
+	struct expansion *x = p;
+
+	strlist_clear(&x->dirs);
+	strlist_clear(&x->tmpls);
+	free(x);
+}
+
+void search_cache_free(struct search_cache *c)
+{
+	if (!c)
+		return;
+	strmap_clear(&c->lists, expansion_free);
+	free(c);
+}
+
+static bool may_exist(const struct search_ctx *ctx, const char *dir)
+{
+	int e = root_dir_exists(ctx->root, *dir ? dir : ".");
+
+	return e != -ENOENT && e != -ENOTDIR && e != -EACCES;
+}
+
+static const struct expansion *expand(const struct search_ctx *ctx, const char *list,
+				      const char *seps, const char *origin,
+				      struct expansion *local)
+{
+	struct expansion *x, all = { STRLIST_INIT, STRLIST_INIT };
+	char key[UTIL_KEY_MAX(4)];
+	void **slot;
+
+	if (!ctx->cache) {
+		glibc_dirs(ctx, list, seps, origin, &local->dirs, &local->tmpls);
+		return local;
+	}
+	/* The strings of a walk do not move: their addresses name them. */
+	util_key(key, (const uint64_t[]){ (uintptr_t)list, (uintptr_t)origin,
+					  (uintptr_t)seps, ctx->secure }, 4);
+	slot = strmap_put(&ctx->cache->lists, key);
+	if (*slot)
+		return *slot;
+	x = xcalloc(1, sizeof(*x));
+	glibc_dirs(ctx, list, seps, origin, &all.dirs, &all.tmpls);
+	for (size_t i = 0; i < all.dirs.n; i++)
+		if (may_exist(ctx, all.dirs.v[i])) {
+			strlist_add(&x->dirs, all.dirs.v[i]);
+			strlist_add(&x->tmpls, all.tmpls.v[i]);
+		}
+	strlist_clear(&all.dirs);
+	strlist_clear(&all.tmpls);
+	*slot = x;
+	return x;
+}
+
+/* Expands path list LIST (with DST context ORIGIN) and probes it. */
 static enum verdict probe_pathlist(const struct search_ctx *ctx, const char *list,
 				   const char *seps, const char *origin,
 				   const char *name, enum how how,
 				   const struct search_obj *owner, struct search_hit *h,
 				   struct strbuf *err)
 {
-	struct strlist dirs = STRLIST_INIT, tmpls = STRLIST_INIT;
-	enum verdict v;
+	struct expansion local = { STRLIST_INIT, STRLIST_INIT };
+	const struct expansion *x = expand(ctx, list, seps, origin, &local);
+	enum verdict v = probe_list(ctx, &x->dirs, &x->tmpls, name, how, owner, h, err);
 
-	glibc_dirs(ctx, list, seps, origin, &dirs, &tmpls);
-	v = probe_list(ctx, &dirs, &tmpls, name, how, owner, h, err);
-	strlist_clear(&dirs);
-	strlist_clear(&tmpls);
+	strlist_clear(&local.dirs);
+	strlist_clear(&local.tmpls);
 	return v;
 }
 

@@ -372,6 +372,23 @@ int read_file_fd(int fd, size_t max, char **ret_buf, size_t *ret_len)
 	return 0;
 }
 
+void util_key(char *key, const uint64_t *v, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		int shift = 60;
+
+		while (shift > 0 && !(v[i] >> shift))
+			shift -= 4;
+		for (; shift >= 0; shift -= 4)
+			*key++ = hex[(v[i] >> shift) & 15];
+		if (i + 1 < n)
+			*key++ = ':';
+	}
+	*key = '\0';
+}
+
 uint64_t util_fnv1a(const void *s, size_t len)
 {
 	const unsigned char *p = s;

@@ -76,6 +76,7 @@ struct walk {
 	size_t n_progs, a_progs;
 	struct strmap closures;	/* closure key -> the program that holds it */
 	struct strmap memo;	/* the rules' facts (walk_memo) */
+	struct search_cache *search;	/* path lists expanded */
 	struct arena arena;	/* objects and their strings */
 	struct strlist conf_dirs;	/* ld.so.conf's directories, for hints */
 	bool conf_read;
@@ -129,6 +130,7 @@ struct walk *walk_new(const struct root *r, const char *cwd,
 	w->root = r;
 	w->cwd = xstrdup(cwd ? cwd : "/");
 	w->objs = objs;
+	w->search = search_cache_new();
 	if (library_path)
 		strlist_add_all(&w->library_path, library_path);
 	return w;
@@ -171,6 +173,7 @@ void walk_free(struct walk *w)
 	strlist_clear(&w->conf_dirs);
 	strmap_clear(&w->closures, NULL);
 	strmap_clear(&w->memo, memo_free);
+	search_cache_free(w->search);
 	arena_release(&w->arena);
 	free(w->cwd);
 	free(w);
@@ -502,7 +505,8 @@ static void not_found(struct walk *w, struct program *p, const struct dso *req,
 static struct search_ctx ctx_of(struct walk *w, const struct program *p)
 {
 	struct search_ctx ctx = {
-		.root = w->root, .ldso = p->ldso, .library_path = &w->library_path,
+		.root = w->root, .cache = w->search, .ldso = p->ldso,
+		.library_path = &w->library_path,
 		.main = &p->main->s, .objs = w->objs, .secure = p->secure,
 	};
 

@@ -60,6 +60,11 @@ const char *root_path(const struct root *r);
 int root_resolve(const struct root *r, const char *path, const char *cwd,
 		 char **ret_real, struct stat *st, struct strlist *hops);
 
+/* Whether directory DIR (absolute; relative is taken from "/") resolves in
+ * the root to a directory: 0, or the -errno of resolving it (remembered
+ * either way). */
+int root_dir_exists(const struct root *r, const char *dir);
+
 /* Opens the canonical path REAL (from root_resolve) read-only, refusing to
  * follow a symlink at any step.  Returns an fd or -errno. */
 int root_open_file(const struct root *r, const char *real);

@@ -39,8 +39,14 @@ struct search_obj {
 	bool is_main;
 };
 
+/* Path lists expanded once per run (one per walk: not shared by threads). */
+struct search_cache;
+struct search_cache *search_cache_new(void);
+void search_cache_free(struct search_cache *c);
+
 struct search_ctx {
 	const struct root *root;
+	struct search_cache *cache;	/* may be NULL */
 	const struct ldso *ldso;
 	const struct strlist *library_path;	/* raw LD_LIBRARY_PATH value(s) */
 	const struct search_obj *main;

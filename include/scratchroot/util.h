@@ -102,6 +102,13 @@ void **strmap_put(struct strmap *m, const char *key);
 /* Frees the keys and the table, each value through FREE_VAL when given. */
 void strmap_clear(struct strmap *m, void (*free_val)(void *));
 
+/* Writes the N numbers of V as a string key for a strmap (hex digits,
+ * ':' between them) into KEY, which holds UTIL_KEY_MAX(N) bytes: a key of
+ * numbers (a file's device and inode, addresses) made without printf,
+ * on paths taken thousands of times. */
+#define UTIL_KEY_MAX(n) ((n) * 17 + 1)
+void util_key(char *key, const uint64_t *v, size_t n);
+
 /* FNV-1a, 64 bits, of the LEN bytes at S. */
 uint64_t util_fnv1a(const void *s, size_t len);
 
