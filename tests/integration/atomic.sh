@@ -4,7 +4,7 @@
 # the same bytes; nothing from outside the sysroot gets in, nothing outside
 # DIR is written, inputs are never modified; what cannot go into an image
 # (devices, FIFOs, sockets, symlink loops) is refused with a clear message.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 # Fixtures and trees hold read-only directories: make them removable.
 trap 'chmod -R u+rwx "$TD" 2>/dev/null; rm -rf "$TD"' EXIT

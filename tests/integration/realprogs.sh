@@ -12,7 +12,7 @@
 #
 # Needs root (chroot, mounts); each program's scenario is skipped when the
 # program is not installed.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 CHROOT=$(PATH=/usr/sbin:/sbin:/usr/bin:/bin command -v chroot || :)
 
