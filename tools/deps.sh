@@ -7,7 +7,7 @@ as_root=
 [ "$(id -u)" -eq 0 ] || as_root=sudo
 
 build="build-essential autoconf automake pkg-config libelf-dev libdw-dev libcmocka-dev libarchive-dev libjson-c-dev"
-tests="elfutils pax-utils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user time"
+tests="elfutils pax-utils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user time mandoc"
 # real programs whose trees the tests build and run
 progs="curl git openssl jq sqlite3 busybox ripgrep"
 # what the run-time needs fixtures build with and read
