@@ -31,6 +31,7 @@ now_ms() { date +%s%3N; }
 # each scenario draws its own sequence from the seed and its ID.
 ATOMIC_SEED=${ATOMIC_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
 case $ATOMIC_SEED in '' | *[!0-9]*) fail "ATOMIC_SEED must be a number, not '$ATOMIC_SEED'" ;; esac
+ATOMIC_SEED=$(echo "$ATOMIC_SEED" | sed 's/^0*\(.\)/\1/')	# not octal
 echo "# kill times from ATOMIC_SEED=$ATOMIC_SEED (set it to repeat them)"
 
 # kill_delay MS: sets $d to a random delay in [0, MS) ms (MS a reference
