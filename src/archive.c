@@ -151,7 +151,7 @@ static int write_entry(struct archive *a, const struct sink *s, struct archive_e
 			ret = src;
 			goto out;
 		}
-		/* fall through */
+		__attribute__((fallthrough));
 	case M_DATA:
 		if (e->size < 0) {
 			ret = seterr(err, -EINVAL, "'%s': negative size", e->path);

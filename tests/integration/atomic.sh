@@ -4,7 +4,7 @@
 # the same bytes; nothing from outside the sysroot gets in, nothing outside
 # DIR is written, inputs are never modified; what cannot go into an image
 # (devices, FIFOs, sockets, symlink loops) is refused with a clear message.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 # Fixtures and trees hold read-only directories: make them removable.
 trap 'chmod -R u+rwx "$TD" 2>/dev/null; rm -rf "$TD"' EXIT
@@ -18,15 +18,31 @@ listing() {
 		find . -type f -print0 | sort -z | xargs -0r sha256sum)
 }
 
-# temps PARENT NAME: how many temporary trees of NAME are in PARENT.
+# temps PARENT NAME [PID]: how many temporary trees of NAME are in PARENT
+# (only those of the run PID: .NAME.scratchroot-PID-XXXXXX).
 temps() {
-	find "$1" -mindepth 1 -maxdepth 1 -name ".$2.scratchroot-*" | wc -l
+	find "$1" -mindepth 1 -maxdepth 1 -name ".$2.scratchroot-${3:+$3-}*" | wc -l
 }
 
 now_ms() { date +%s%3N; }
 
-# rand N: a random integer in [0, N).
-rand() { echo $(( $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % $1 )); }
+# The kill times are fractions of an uninterrupted run drawn from
+# ATOMIC_SEED (random unless set; printed, so a failure can be replayed):
+# each scenario draws its own sequence from the seed and its ID.
+ATOMIC_SEED=${ATOMIC_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+case $ATOMIC_SEED in '' | *[!0-9]*) fail "ATOMIC_SEED must be a number, not '$ATOMIC_SEED'" ;; esac
+ATOMIC_SEED=$(echo "$ATOMIC_SEED" | sed 's/^0*\(.\)/\1/')	# not octal
+echo "# kill times from ATOMIC_SEED=$ATOMIC_SEED (set it to repeat them)"
+
+# kill_delay MS: sets $d to a random delay in [0, MS) ms (MS a reference
+# run's time) and $pm to it in per mille of MS (what the seed fixes).
+kill_delay() {
+	[ -n "${_rng-}" ] ||
+		_rng=$(( (ATOMIC_SEED * 65599 + $(printf %s "$_id" | cksum | cut -d' ' -f1)) % 2147483648 ))
+	_rng=$(( (_rng * 1103515245 + 12345) % 2147483648 ))
+	pm=$(( (_rng / 65536) % 1000 ))
+	d=$(( $1 * pm / 1000 ))
+}
 
 ms_to_s() { awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }'; }
 
@@ -76,12 +92,14 @@ reference() {
 }
 
 # kill_run SIGNAL DELAY_MS ARGS...: scratchroot ARGS in the background,
-# SIGNAL sent after DELAY_MS (if it is still running); status in $krc.
+# SIGNAL sent after DELAY_MS (if it is still running); status in $krc, its
+# process ID (in the names of its temporaries) in $kpid.
 kill_run() {
 	_sig=$1 _delay=$2
 	shift 2
 	"$SR" "$@" >"$W/k.out" 2>"$W/k.err" &
 	_pid=$!
+	kpid=$_pid
 	sleep "$(ms_to_s "$_delay")"
 	kill -s "$_sig" "$_pid" 2>/dev/null || :
 	krc=0
@@ -105,8 +123,8 @@ a01_sigkill_leaves_nothing_or_everything() {
 	mkdir "$W/p"
 	landed=0 left=0
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		d=$(rand "$ref_ms")
-		step "SIGKILL after ${d} ms (an uninterrupted run takes ${ref_ms} ms)"
+		kill_delay "$ref_ms"
+		step "SIGKILL after ${d} ms (${pm}/1000 of an uninterrupted run, ${ref_ms} ms)"
 		# shellcheck disable=SC2086
 		kill_run KILL "$d" -q -o "$W/p/D" $BIG_ARGS
 		case $krc in
@@ -152,8 +170,8 @@ signal_leaves_nothing() {
 	mkdir "$W/p"
 	landed=0
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		d=$(rand "$ref_ms")
-		step "SIG$_signal after ${d} ms (an uninterrupted run takes ${ref_ms} ms)"
+		kill_delay "$ref_ms"
+		step "SIG$_signal after ${d} ms (${pm}/1000 of an uninterrupted run, ${ref_ms} ms)"
 		# shellcheck disable=SC2086
 		kill_run "$_signal" "$d" -o "$W/p/D" $BIG_ARGS
 		if [ "$krc" = 0 ]; then
@@ -193,8 +211,8 @@ a04_force_is_old_or_new_never_a_mix() {
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		rm -rf "$W/p/D"
 		cp -a "$W/OLD" "$W/p/D"
-		d=$(rand "$ref_ms")
-		step "--force, SIGKILL after ${d} ms (an uninterrupted run takes ${ref_ms} ms)"
+		kill_delay "$ref_ms"
+		step "--force, SIGKILL after ${d} ms (${pm}/1000 of an uninterrupted run, ${ref_ms} ms)"
 		# shellcheck disable=SC2086
 		kill_run KILL "$d" -q --force -o "$W/p/D" $BIG_ARGS
 		[ "$krc" = 0 ] || [ "$krc" = 137 ] || { cat "$W/k.err" >&2; fail "status $krc"; }
@@ -209,11 +227,15 @@ a04_force_is_old_or_new_never_a_mix() {
 		[ "$krc" != 0 ] || same_listing "$W/p/D" "$W/NEW.lst" || fail "status 0 but D is the old tree"
 	done
 	note "--force under SIGKILL: old tree $old times, new tree $new times"
-	# SIGTERM during --force: the old tree stays and nothing is left.
+	# SIGTERM during --force: the old tree stays and the run leaves none
+	# of its own temporaries.  (Those of the SIGKILLed runs above are
+	# removed by the first run that gets that far, which a SIGTERM may
+	# stop before: the complete run at the end checks them.)
 	for i in 1 2 3 4 5; do
 		rm -rf "$W/p/D"
 		cp -a "$W/OLD" "$W/p/D"
-		d=$(rand "$ref_ms")
+		kill_delay "$ref_ms"
+		step "--force, SIGTERM after ${d} ms (${pm}/1000 of an uninterrupted run, ${ref_ms} ms)"
 		# shellcheck disable=SC2086
 		kill_run TERM "$d" -q --force -o "$W/p/D" $BIG_ARGS
 		if [ "$krc" = 0 ]; then
@@ -222,7 +244,8 @@ a04_force_is_old_or_new_never_a_mix() {
 			same_listing "$W/p/D" "$W/OLD.lst" ||
 				fail "after SIGTERM at ${d} ms (status $krc), D is not the old tree"
 		fi
-		[ "$(temps "$W/p" D)" = 0 ] || fail "after SIGTERM with --force, left: $(ls -A "$W/p")"
+		[ "$(temps "$W/p" D "$kpid")" = 0 ] ||
+			fail "after SIGTERM at ${d} ms with --force (status $krc), its temporary is left: $(ls -A "$W/p")"
 	done
 	# A complete --force run: the new tree, nothing else left.
 	# shellcheck disable=SC2086
@@ -303,9 +326,8 @@ a07_tar_under_signals() {
 	ref=$(sha256sum <"$W/ref.tar")
 	for sig in KILL TERM INT; do
 		for i in 1 2 3 4; do
-			d=$(rand "$ref_ms")
-			step "--tar, SIG$sig after $d ms"
-			n0=$(temps "$W/p" x.tar)
+			kill_delay "$ref_ms"
+			step "--tar, SIG$sig after ${d} ms (${pm}/1000 of an uninterrupted run, ${ref_ms} ms)"
 			# shellcheck disable=SC2086
 			kill_run "$sig" "$d" -q --tar "$W/p/x.tar" $BIG_ARGS
 			if [ -e "$W/p/x.tar" ]; then
@@ -319,19 +341,21 @@ a07_tar_under_signals() {
 				rm -f "$W/p/x.tar"
 			fi
 			if [ "$sig" != KILL ]; then
-				[ "$(temps "$W/p" x.tar)" -le "$n0" ] ||
-					fail "after SIG$sig, a temporary tar is left: $(ls -A "$W/p")"
+				[ "$(temps "$W/p" x.tar "$kpid")" = 0 ] ||
+					fail "after SIG$sig at $d ms (status $krc), its temporary tar is left: $(ls -A "$W/p")"
 				[ "$krc" = 0 ] || interrupted_tar=1
 			fi
 		done
 	done
 	[ -n "${interrupted_tar-}" ] ||
 		note "SIGTERM/SIGINT never stopped a --tar run: it went on and exit 0 (the tar is complete)"
-	n=$(temps "$W/p" x.tar)
+	# The next complete run removes what the killed runs left.
+	step "a complete --tar run after the kills ($(temps "$W/p" x.tar) temporaries left)"
 	sr -q --tar "$W/p/x.tar" "$TD/big/hello"
 	expect_rc 0
 	[ "$(temps "$W/p" x.tar)" = 0 ] ||
-		note "$n temporary tar(s) of SIGKILLed runs are not removed by the next run: $(find "$W/p" -name '.x.tar.scratchroot-*' -printf '%f ')"
+		fail "temporary tars of killed runs are not removed by the next run: $(find "$W/p" -name '.x.tar.scratchroot-*' -printf '%f ')"
+	[ "$(ls -A "$W/p")" = x.tar ] || fail "left beside x.tar: $(ls -A "$W/p")"
 }
 
 # ---- determinism ----

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Bad input gets one clear line naming the file and the reason, exit 1:
 # never a crash, never a hang, never a modified input.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 # bad FILE REASON: --list FILE fails with exactly one message about FILE.
 bad() {

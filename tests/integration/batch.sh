@@ -3,7 +3,7 @@
 # threads, the same paths, the same trees, the same problems in the same
 # order and the same exit status as one thread, bad inputs spread among
 # the parts included; and the same image from -o.
-. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 # $W/files: N ELF programs of /usr/bin (at least 130, for two parts).
 elf_inputs() {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # --check runs each program from the new tree as a container runtime would,
 # reports each outcome, and leaves the tree as it was.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 check_reports_each_program() {
 	need_root

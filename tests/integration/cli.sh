@@ -1,7 +1,7 @@
 #!/bin/sh
 # The command-line contract: modes, --help, --version, exit statuses, where
 # data and messages go.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 help_goes_to_stdout() {
 	sr --help

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Replays the saved fuzz seeds through each fuzz target (built by make check
 # with a replay main(), under the same sanitizers as the rest of the build).
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
-bld=${top_builddir:-.}
+[ -n "${top_builddir-}" ] || { echo "fuzz-replay.sh: top_builddir is not set: run it through make check" >&2; exit 99; }
+bld=$top_builddir
 
 replay() {
 	target=$1

@@ -2,7 +2,7 @@
 # glibc's search rules (doc/loader-rules.md G1-G17, scenarios T01-T39): for
 # each layout, what scratchroot --list/--tree says, and what the host's
 # glibc loader does when the fixture program is run.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 need_cmd gcc readelf ldd
 case $(interp_of "$(command -v ls)") in

@@ -20,8 +20,14 @@ LC_ALL=C
 export LC_ALL
 unset LD_LIBRARY_PATH LD_PRELOAD GLIBC_TUNABLES 2>/dev/null || true
 
-SR=${SCRATCHROOT:-/tmp/qb/scratchroot}
-srcdir=${top_srcdir:-/work/main}
+# Run only through make check, which says where everything is: no default.
+[ -n "${SCRATCHROOT-}" ] && [ -n "${top_srcdir-}" ] || {
+	echo "${0##*/}: SCRATCHROOT or top_srcdir is not set: run the tests through" \
+		"make check (one of them: make check TESTS=tests/integration/${0##*/})" >&2
+	exit 99
+}
+SR=$SCRATCHROOT
+srcdir=$top_srcdir
 CC=${CC_FOR_FIXTURES:-gcc}
 TD=$(mktemp -d "${TMPDIR:-/tmp}/scratchroot-test.XXXXXX")
 trap 'rm -rf "$TD"' EXIT

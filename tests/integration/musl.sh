@@ -1,7 +1,7 @@
 #!/bin/sh
 # musl's search rules (doc/loader-rules.md M1-M16) with musl-gcc fixtures:
 # what scratchroot says, and what musl's loader does when the program runs.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 need_cmd musl-gcc readelf
 CC=musl-gcc

@@ -6,7 +6,7 @@
 # it; then the same program is put in a tree with the rule switched off and
 # shown to fail the way users see it fail, so each scenario proves its rule
 # matters.  --tree must give the reason for each file the rule adds.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 need_cmd gcc readelf
 case $(interp_of "$(command -v ls)") in

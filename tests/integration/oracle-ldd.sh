@@ -28,7 +28,7 @@
 # name each missing library on stderr).
 #
 # ldd executes the loader on the file: it is run here only on the system's
-# own files.  Environment: SCRATCHROOT (binary under test), top_builddir;
+# own files.  Environment: SCRATCHROOT (binary under test, required);
 # ORACLE_JOBS (parallel workers, default nproc); ORACLE_DIRS (directories
 # to scan, default the three above); ORACLE_KEEP=1 keeps the work directory.
 #
@@ -50,7 +50,8 @@ command -v readlink >/dev/null 2>&1 || skip "readlink not found"
 command -v od >/dev/null 2>&1 || skip "od not found"
 command -v xargs >/dev/null 2>&1 || skip "xargs not found"
 
-SR=${SCRATCHROOT:-${top_builddir:-.}/scratchroot}
+[ -n "${SCRATCHROOT-}" ] || { echo "oracle-ldd: SCRATCHROOT is not set: run the tests through make check" >&2; exit 99; }
+SR=$SCRATCHROOT
 [ -x "$SR" ] || fail "scratchroot binary not found: $SR (set SCRATCHROOT)"
 case $SR in /*) ;; *) SR=$(cd "$(dirname "$SR")" && pwd)/$(basename "$SR") ;; esac
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # -o DIR: the tree holds what each program needs, in the right places, with
 # the image conventions, and the program runs from it in a chroot.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 # The app of the quick start: /opt/app/bin/app finds libself in $ORIGIN/../lib.
 make_app() {

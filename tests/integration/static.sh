@@ -1,7 +1,7 @@
 #!/bin/sh
 # Static programs (doc/loader-rules.md E3, T37): no interpreter, nothing is
 # searched, so --list gives the program alone (plus any symlink to it).
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 need_cmd gcc readelf
 

@@ -11,7 +11,7 @@
 # Sizes (input, stripped, --strip-sections, the floor = the sum of the
 # PT_LOAD p_filesz, and binutils' `strip --strip-unneeded`) are shown as
 # notes; they are measured, not asserted, except that a -g file shrinks.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 need_cmd readelf eu-elflint cmp od
 

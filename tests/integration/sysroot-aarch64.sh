@@ -4,7 +4,7 @@
 # The loader's own answer comes from qemu-aarch64 run in `chroot ROOT` (with
 # qemu's x86-64 closure copied in) when root, or from the aarch64 ld.so run
 # explicitly under `qemu-aarch64 -L ROOT` otherwise.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 need_cmd aarch64-linux-gnu-gcc readelf
 XLIB=/usr/aarch64-linux-gnu/lib

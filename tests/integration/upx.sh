@@ -2,7 +2,7 @@
 # --upx: executables packed with the external upx after stripping, each
 # tested with upx -t, never the loader.  Debian 12 does not package upx: the
 # whole test is skipped (exit 77) where it is missing.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 command -v upx >/dev/null 2>&1 || skip "upx is not installed (Debian 12 does not package it)"
 

@@ -2,7 +2,7 @@
 # Symbol versions (DT_VERNEED against DT_VERDEF): a library that lacks a
 # version the program was linked against fails to load under glibc, and
 # scratchroot must say so, naming the version, the library and the requester.
-. "${top_srcdir:-/work/main}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 need_cmd gcc readelf
 
