@@ -3,7 +3,7 @@
 # written by -o agree; the views carry nothing out; the summary says each
 # thing once; a live run is left alone by another run, whatever its PID
 # namespace; the loader names and hints the walk gives.
-. "${top_srcdir:?run through make check}/tests/integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 # $W/set: a batch of programs of /usr/bin, and a fixture with its own
 # library found through $ORIGIN.
