@@ -1049,10 +1049,12 @@ static GElf_Shdr *new_shdrs(const struct plan *p)
 
 	for (size_t i = 0; i < p->ns; i++) {
 		const struct sec *s = &p->s[i];
-		GElf_Shdr *d = &sh[s->idx];
+		GElf_Shdr *d;
 
+		/* idx is REMOVED for a dropped section: no pointer from it. */
 		if (!s->keep)
 			continue;
+		d = &sh[s->idx];
 		*d = s->sh;
 		if (!i) {
 			d->sh_size = p->nout >= SHN_LORESERVE ? p->nout : 0;
