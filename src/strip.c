@@ -656,7 +656,9 @@ static int choose(struct plan *p)
 }
 
 /* The .gnu_debuglink contents: the name, NUL-padded to 4, then the CRC
- * (filled in once the debug file is written). */
+ * (filled in once the debug file is written).  An existing one is reused
+ * only as PROGBITS: under that name a crafted file can have, say, a symbol
+ * table, whose contents are rewritten on their own. */
 static int add_debuglink(struct plan *p)
 {
 	const char *name = p->o->debuglink;
@@ -672,6 +674,9 @@ static int add_debuglink(struct plan *p)
 		if (p->s[i].keep && !is_alloc(&p->s[i]) &&
 		    !strcmp(p->s[i].name, ".gnu_debuglink"))
 			break;
+	if (i < p->shnum && p->s[i].sh.sh_type != SHT_PROGBITS)
+		return seterr(p->err, -ENOTSUP,
+			      "not stripped: section .gnu_debuglink is not PROGBITS");
 	if (i == p->shnum) {
 		s = &p->s[p->ns++];
 		s->name = ".gnu_debuglink";

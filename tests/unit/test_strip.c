@@ -53,7 +53,8 @@
 #define FILL 0xa5
 
 static const char shstrtab[] =
-	"\0.text\0.debug_info\0.note.gnu.build-id\0.comment\0.symtab\0.strtab\0.shstrtab";
+	"\0.text\0.debug_info\0.note.gnu.build-id\0.comment\0.symtab\0.strtab\0.shstrtab"
+	"\0.gnu_debuglink"; /* unused, for renaming a section */
 static const char strtab[] = "\0note_sym\0func";
 static const unsigned char build_id[20] = {
 	0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
@@ -585,6 +586,27 @@ static void refuses_what_it_cannot_strip(void **state)
 	free(empty.p);
 }
 
+/* A crafted file whose symbol table is named .gnu_debuglink: that is no
+ * place for the link to the debug file (its contents are symbols, rewritten
+ * on their own), so the file is refused rather than half-linked. */
+static void a_debuglink_that_is_not_progbits(void **state)
+{
+	struct buf in = make_fixture(ELFCLASS64, ELFDATA2LSB);
+	size_t name = name_at(".gnu_debuglink");
+	unsigned char *sh_name = in.p + OFF_SHDRS + 5 * 64; /* .symtab's */
+	struct result r;
+
+	for (int k = 0; k < 4; k++)
+		sh_name[k] = (unsigned char)(name >> 8 * k);
+	r = run(&in, STRIP_DEBUG, false, "x.debug");
+	assert_int_equal(r.ret, -ENOTSUP);
+	assert_non_null(strstr(r.err, ".gnu_debuglink"));
+	assert_int_equal(r.out.len, 0);
+	assert_int_equal(r.dbg.len, 0);
+	free_result(&r);
+	free(in.p);
+}
+
 /* Every truncation and every byte set to 0 or 0xff in the headers: an
  * answer, never a crash (the sanitizer build checks the "never"). */
 static void survives_corruption(void **state)
@@ -677,6 +699,7 @@ int main(void)
 		cmocka_unit_test(strip_sections_leaves_the_floor),
 		cmocka_unit_test(nothing_to_remove_leaves_out_untouched),
 		cmocka_unit_test(refuses_what_it_cannot_strip),
+		cmocka_unit_test(a_debuglink_that_is_not_progbits),
 		cmocka_unit_test(survives_corruption),
 		cmocka_unit_test(strips_a_real_program),
 	};
