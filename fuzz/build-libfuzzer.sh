@@ -32,7 +32,7 @@ for f in "$srcdir"/src/*.c; do
 	[ "$(basename "$f")" = main.c ] || lib_sources+=("$f")
 done
 
-for name in elfobj ldcache ldconf; do
+for name in elfobj ldcache ldconf strip; do
 	target=$srcdir/fuzz/fuzz_$name.c
 	out=$build/fuzz-$name-libfuzzer
 	if [ ! -f "$target" ]; then

@@ -20,4 +20,5 @@ replay() {
 scenario F01 "ELF reader seeds" replay elfobj
 scenario F02 "ld.so.cache parser seeds" replay ldcache
 scenario F03 "ld.so.conf parser seeds" replay ldconf
+scenario F04 "stripper seeds" replay strip
 finish

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Writes the seeds of fuzz/fuzz_strip.c into this directory (this script is
+# a seed too: a file that is not ELF).  Made with gcc 12, clang 14, GNU ld
+# 2.40 and ld.lld 14 of Debian 12; every flag spelled out, -nostdlib so that
+# each file is a few KiB: small programs and libraries with something to
+# strip (-g debug sections, .symtab, .comment) and a build-id.
+#
+#   exe-g        x86-64 static program, -g, GNU ld
+#   pie-g        x86-64 PIE (PT_INTERP, PT_DYNAMIC), -g, GNU ld
+#   lib-g.so     x86-64 shared library, -g, GNU ld
+#   gold.so      the same linked by gold
+#   lib-gz.so    the same with compressed debug sections (SHF_COMPRESSED)
+#   relocs       x86-64 program linked with --emit-relocs (kept .rela.text
+#                naming .symtab), -g
+#   ifunc        x86-64 static program with an ifunc: an IRELATIVE .rela.plt
+#                that names .symtab (stripped to a stub table)
+#   i386-g       i386 program, -m32 -g
+#   aarch64-g    aarch64 program, -g (aarch64-linux-gnu-gcc)
+#   ppc64-g      ppc64 program, big-endian, -g (clang, ld.lld)
+#
+# Usage: sh make-seeds.sh [DIR]   (DIR defaults to the script's directory)
+set -eu
+dir=${1:-$(dirname "$0")}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cat >"$tmp/prog.c" <<'EOF'
+static volatile int counter;
+int twice(int x) { return 2 * x + counter; }
+void _start(void) { for (;;) counter = twice(counter); }
+EOF
+cat >"$tmp/lib.c" <<'EOF'
+int shared_value = 3;
+int add(int x) { return x + shared_value; }
+EOF
+cat >"$tmp/ifunc.c" <<'EOF'
+static int one(void) { return 1; }
+static int (*pick(void))(void) { return one; }
+int chosen(void) __attribute__((ifunc("pick")));
+void _start(void) { for (;;) chosen(); }
+EOF
+
+# Flags shared by every file: no C library, pages of 4 KiB (not 64 KiB of
+# padding), code and data in one segment each, a build-id.
+common="-O1 -fno-asynchronous-unwind-tables -nostdlib -Wl,--build-id=sha1
+	-Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code"
+# shellcheck disable=SC2086 # $common is a word list
+gcc $common -g -static -fno-pie -no-pie -o "$dir/exe-g" "$tmp/prog.c"
+gcc $common -g -pie -fpie -o "$dir/pie-g" "$tmp/prog.c"
+gcc $common -g -shared -fpic -o "$dir/lib-g.so" "$tmp/lib.c"
+gcc -O1 -fno-asynchronous-unwind-tables -nostdlib -Wl,--build-id=sha1 -g \
+	-shared -fpic -fuse-ld=gold -o "$dir/gold.so" "$tmp/lib.c"
+gcc $common -g -gz=zlib -Wl,--compress-debug-sections=zlib -shared -fpic -o "$dir/lib-gz.so" "$tmp/lib.c"
+gcc $common -g -static -fno-pie -no-pie -Wl,--emit-relocs -o "$dir/relocs" "$tmp/prog.c"
+gcc $common -static -fno-pie -no-pie -o "$dir/ifunc" "$tmp/ifunc.c"
+gcc $common -g -m32 -static -fno-pie -no-pie -o "$dir/i386-g" "$tmp/prog.c"
+aarch64-linux-gnu-gcc $common -g -static -fno-pie -no-pie -o "$dir/aarch64-g" "$tmp/prog.c"
+clang --target=powerpc64-linux-gnu -fuse-ld=lld -O1 -g -nostdlib -static \
+	-Wl,--build-id=sha1 -Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code \
+	-o "$dir/ppc64-g" "$tmp/prog.c"
