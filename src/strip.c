@@ -270,63 +270,25 @@ static int shdrs_to_file(const struct plan *p, const GElf_Shdr *sh, size_t n,
 
 /* ---- build-id ---- */
 
-static bool note_build_id(Elf_Data *d, char buf[41])
-{
-	GElf_Nhdr nh;
-	size_t off = 0, noff, doff;
-
-	while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
-		const unsigned char *desc = (const unsigned char *)d->d_buf + doff;
-
-		if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-		    memcmp((const char *)d->d_buf + noff, "GNU", 4) || !nh.n_descsz ||
-		    nh.n_descsz > 20)
-			continue;
-		for (size_t i = 0; i < nh.n_descsz; i++) {
-			buf[2 * i] = "0123456789abcdef"[desc[i] >> 4];
-			buf[2 * i + 1] = "0123456789abcdef"[desc[i] & 15];
-		}
-		buf[2 * nh.n_descsz] = '\0';
-		return true;
-	}
-	return false;
-}
-
-/* The build-id from the PT_NOTE segments (there even without section
- * headers), else from SHT_NOTE sections; "" when there is none. */
+/* The hex build-id, as libdw finds it: in the SHT_NOTE sections, or in the
+ * PT_NOTE segments of a file without section headers (as stripped with
+ * sections).  "" when there is none, or when it is longer than the 20
+ * bytes of BUF (ld makes at most a SHA-1 but for --build-id=0xHEX). */
 static void find_build_id(Elf *elf, char buf[41])
 {
-	size_t phnum, shnum;
-	Elf_Scn *scn = NULL;
+	const unsigned char *id;
+	const void *p;
+	ssize_t n = dwelf_elf_gnu_build_id(elf, &p);
 
 	buf[0] = '\0';
-	if (elf_getphdrnum(elf, &phnum) == 0) {
-		for (size_t i = 0; i < phnum && i <= INT32_MAX; i++) {
-			GElf_Phdr ph;
-			Elf_Data *d;
-
-			if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_NOTE ||
-			    ph.p_offset > INT64_MAX)
-				continue;
-			d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz,
-						 ph.p_align == 8 ? ELF_T_NHDR8
-								 : ELF_T_NHDR);
-			if (d && note_build_id(d, buf))
-				return;
-		}
-	}
-	if (elf_getshdrnum(elf, &shnum) < 0)
+	if (n <= 0 || n > 20)
 		return;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		d = elf_getdata(scn, NULL);
-		if (d && note_build_id(d, buf))
-			return;
+	id = p;
+	for (ssize_t i = 0; i < n; i++) {
+		buf[2 * i] = "0123456789abcdef"[id[i] >> 4];
+		buf[2 * i + 1] = "0123456789abcdef"[id[i] & 15];
 	}
+	buf[2 * n] = '\0';
 }
 
 /* ---- reading the input ---- */
