@@ -20,6 +20,9 @@
  * every truncation and corrupted byte of the fixture give an error, never a
  * crash; and a real program of the machine is stripped with its loaded
  * bytes intact.
+ *
+ * Last, the other use of libdw beside strip's: machine names
+ * (elfobj_machine_name) and the $PLATFORM values that follow from them.
  */
 #include <config.h>
 
@@ -28,6 +31,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -38,6 +42,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scratchroot/elfobj.h"
+#include "scratchroot/ldso.h"
+#include "scratchroot/root.h"
 #include "scratchroot/strip.h"
 
 #define OFF_TEXT 0x100
@@ -690,6 +697,48 @@ static void strips_a_real_program(void **state)
 	free(in.p);
 }
 
+/* Our short names where we have one, libdw's for the other machines it
+ * knows, "machine N" past those. */
+static void machine_names(void **state)
+{
+	assert_string_equal(elfobj_machine_name(EM_X86_64), "x86-64");
+	assert_string_equal(elfobj_machine_name(EM_AARCH64), "aarch64");
+	assert_non_null(dwelf_elf_e_machine_string(EM_SPARCV9));
+	assert_string_equal(elfobj_machine_name(EM_SPARCV9),
+			    dwelf_elf_e_machine_string(EM_SPARCV9));
+	assert_null(dwelf_elf_e_machine_string(0x7777));
+	assert_string_equal(elfobj_machine_name(0x7777), "machine 30583");
+}
+
+/* $PLATFORM takes no value made of a machine name nobody's loader uses. */
+static void no_platform_for_an_unknown_machine(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096];
+	struct root *r = NULL;
+	struct elfobj prog;
+	struct ldso *l;
+	uint16_t machines[] = {0x7777, EM_SPARCV9, EM_X86_64};
+
+	snprintf(dir, sizeof(dir), "%s/test_strip.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(root_open(dir, &r, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		memset(&prog, 0, sizeof(prog));
+		prog.e_machine = machines[i];
+		prog.ei_class = ELFCLASS64;
+		prog.ei_data = ELFDATA2LSB;
+		l = ldso_load(r, "/lib/ld-linux.so.2", &prog, false);
+		if (i < 2)
+			assert_int_equal(l->platforms.n, 0);
+		else
+			assert_string_equal(l->platforms.v[0], "x86_64");
+		ldso_free(l);
+	}
+	root_free(r);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -702,6 +751,8 @@ int main(void)
 		cmocka_unit_test(a_debuglink_that_is_not_progbits),
 		cmocka_unit_test(survives_corruption),
 		cmocka_unit_test(strips_a_real_program),
+		cmocka_unit_test(machine_names),
+		cmocka_unit_test(no_platform_for_an_unknown_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
