@@ -20,20 +20,21 @@
 #
 # Usage: sh make-seeds.sh [DIR]   (DIR defaults to the script's directory)
 set -eu
-dir=${1:-$(dirname "$0")}
+dir=$(cd "${1:-$(dirname "$0")}" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
 
-cat >"$tmp/prog.c" <<'EOF'
+cat >prog.c <<'EOF'
 static volatile int counter;
 int twice(int x) { return 2 * x + counter; }
 void _start(void) { for (;;) counter = twice(counter); }
 EOF
-cat >"$tmp/lib.c" <<'EOF'
+cat >lib.c <<'EOF'
 int shared_value = 3;
 int add(int x) { return x + shared_value; }
 EOF
-cat >"$tmp/ifunc.c" <<'EOF'
+cat >ifunc.c <<'EOF'
 static int one(void) { return 1; }
 static int (*pick(void))(void) { return one; }
 int chosen(void) __attribute__((ifunc("pick")));
@@ -41,20 +42,23 @@ void _start(void) { for (;;) chosen(); }
 EOF
 
 # Flags shared by every file: no C library, pages of 4 KiB (not 64 KiB of
-# padding), code and data in one segment each, a build-id.
+# padding), code and data in one segment each, a build-id, and no trace of
+# the temporary directory (the same bytes at every run).
+map="-ffile-prefix-map=$tmp=."
 common="-O1 -fno-asynchronous-unwind-tables -nostdlib -Wl,--build-id=sha1
-	-Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code"
+	-Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code $map"
 # shellcheck disable=SC2086 # $common is a word list
-gcc $common -g -static -fno-pie -no-pie -o "$dir/exe-g" "$tmp/prog.c"
-gcc $common -g -pie -fpie -o "$dir/pie-g" "$tmp/prog.c"
-gcc $common -g -shared -fpic -o "$dir/lib-g.so" "$tmp/lib.c"
-gcc -O1 -fno-asynchronous-unwind-tables -nostdlib -Wl,--build-id=sha1 -g \
-	-shared -fpic -fuse-ld=gold -o "$dir/gold.so" "$tmp/lib.c"
-gcc $common -g -gz=zlib -Wl,--compress-debug-sections=zlib -shared -fpic -o "$dir/lib-gz.so" "$tmp/lib.c"
-gcc $common -g -static -fno-pie -no-pie -Wl,--emit-relocs -o "$dir/relocs" "$tmp/prog.c"
-gcc $common -static -fno-pie -no-pie -o "$dir/ifunc" "$tmp/ifunc.c"
-gcc $common -g -m32 -static -fno-pie -no-pie -o "$dir/i386-g" "$tmp/prog.c"
-aarch64-linux-gnu-gcc $common -g -static -fno-pie -no-pie -o "$dir/aarch64-g" "$tmp/prog.c"
-clang --target=powerpc64-linux-gnu -fuse-ld=lld -O1 -g -nostdlib -static \
+gcc $common -g -static -fno-pie -no-pie -o "$dir/exe-g" prog.c
+gcc $common -g -pie -fpie -o "$dir/pie-g" prog.c
+gcc $common -g -shared -fpic -o "$dir/lib-g.so" lib.c
+gcc -O1 -fno-asynchronous-unwind-tables -nostdlib -Wl,--build-id=sha1 $map -g \
+	-shared -fpic -fuse-ld=gold -o "$dir/gold.so" lib.c
+gcc $common -g -gz=zlib -Wl,--compress-debug-sections=zlib -shared -fpic -o "$dir/lib-gz.so" lib.c
+gcc $common -g -static -fno-pie -no-pie -Wl,--emit-relocs -o "$dir/relocs" prog.c
+gcc $common -static -fno-pie -no-pie -o "$dir/ifunc" ifunc.c
+gcc $common -g -m32 -static -fno-pie -no-pie -o "$dir/i386-g" prog.c
+aarch64-linux-gnu-gcc $common -g -static -fno-pie -no-pie -o "$dir/aarch64-g" prog.c
+clang --target=powerpc64-linux-gnu -fuse-ld=lld -O1 -g -nostdlib -static $map \
 	-Wl,--build-id=sha1 -Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code \
-	-o "$dir/ppc64-g" "$tmp/prog.c"
+	-o "$dir/ppc64-g" prog.c
+
