@@ -321,6 +321,10 @@ static int read_phdrs(struct plan *p)
 	    (p->phnum && (p->eh.e_phentsize != entsz ||
 			  !in_file(p, p->eh.e_phoff, (uint64_t)p->phnum * entsz))))
 		return bad(p, "program headers beyond the end of the file");
+	/* The ELF header is rewritten: program headers inside it would change. */
+	if (p->phnum && p->eh.e_phoff < p->ehsz)
+		return seterr(p->err, -ENOTSUP,
+			      "not stripped: the program headers overlap the ELF header");
 	if (p->phnum)
 		p->loaded = max_u64(p->loaded, p->eh.e_phoff + p->phnum * entsz);
 	for (size_t i = 0; i < p->phnum; i++) {

@@ -18,6 +18,12 @@
 #   aarch64-g    aarch64 program, -g (aarch64-linux-gnu-gcc)
 #   ppc64-g      ppc64 program, big-endian, -g (clang, ld.lld)
 #
+# and, written byte by byte by the Python below, files found wanting:
+#
+#   phdr-in-ehdr  program headers at offset 0x38, inside the ELF header, so
+#                 that the first one's p_flags are e_shnum and e_shstrndx
+#                 (stripping rewrote them)
+#
 # Usage: sh make-seeds.sh [DIR]   (DIR defaults to the script's directory)
 set -eu
 dir=$(cd "${1:-$(dirname "$0")}" && pwd)
@@ -62,3 +68,22 @@ clang --target=powerpc64-linux-gnu -fuse-ld=lld -O1 -g -nostdlib -static $map \
 	-Wl,--build-id=sha1 -Wl,-z,max-page-size=4096 -Wl,-z,noseparate-code \
 	-o "$dir/ppc64-g" prog.c
 
+python3 - "$dir" <<'EOF'
+import struct, sys
+d = sys.argv[1]
+
+def shdr(name, typ, flags, addr, off, size, align):
+    return struct.pack("<IIQQQQIIQQ", name, typ, flags, addr, off, size, 0, 0, align, 0)
+
+names = b"\0.text\0.comment\0.shstrtab\0"
+f = bytearray(0x340)
+f[0:64] = struct.pack("<16sHHIQQQIHHHHHH", b"\x7fELF\x02\x01\x01" + bytes(9),
+                      2, 62, 1, 0x400100, 0x38, 0x240, 0, 64, 56, 2, 64, 4, 3)
+f[0x70:0xa8] = struct.pack("<IIQQQQQQ", 1, 5, 0, 0x400000, 0x400000, 0x200, 0x200, 0x1000)
+f[0x100:0x110] = b"\x90" * 16
+f[0x200:0x210] = b"GCC: crafted".ljust(16, b"\0")
+f[0x210:0x210 + len(names)] = names
+f[0x240:0x340] = (shdr(0, 0, 0, 0, 0, 0, 0) + shdr(1, 1, 6, 0x400100, 0x100, 16, 16) +
+                  shdr(7, 1, 0x30, 0, 0x200, 16, 1) + shdr(16, 3, 0, 0, 0x210, len(names), 1))
+open(d + "/phdr-in-ehdr", "wb").write(f)
+EOF
