@@ -551,15 +551,19 @@ static int stub_symtab(struct plan *p)
 }
 
 /* Past MAX_SHARED_NAMES, each name on its own. */
-static void names_unshared(struct plan *p, struct strbuf *sb)
+static void names_unshared(struct plan *p, unsigned char **ret, size_t *ret_len)
 {
-	strbuf_addch(sb, '\0');
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addch(&sb, '\0');
 	for (size_t i = 1; i < p->ns; i++) {
 		if (!p->s[i].keep)
 			continue;
-		p->s[i].name_off = sb->len;
-		strbuf_add(sb, p->s[i].name, strlen(p->s[i].name) + 1);
+		p->s[i].name_off = sb.len;
+		strbuf_add(&sb, p->s[i].name, strlen(p->s[i].name) + 1);
 	}
+	*ret_len = sb.len;
+	*ret = (unsigned char *)strbuf_detach(&sb);
 }
 
 /* A new string table of the names of the kept sections, built by libdw as
@@ -568,9 +572,8 @@ static void names_unshared(struct plan *p, struct strbuf *sb)
  * frees) and *ret_len get the table.  Returns 0 or -ENOMEM. */
 static int lay_out_names(struct plan *p, unsigned char **ret, size_t *ret_len)
 {
-	Dwelf_Strtab *st = dwelf_strtab_init(true);
-	Dwelf_Strent **ent = xcalloc(p->ns, sizeof(*ent));
-	struct strbuf sb = STRBUF_INIT;
+	Dwelf_Strtab *st = NULL;
+	Dwelf_Strent **ent = NULL;
 	Elf_Data d = {0};
 	size_t n = 0;
 	int r = -ENOMEM;
@@ -578,16 +581,16 @@ static int lay_out_names(struct plan *p, unsigned char **ret, size_t *ret_len)
 	for (size_t i = 1; i < p->ns; i++)
 		n += p->s[i].keep;
 	if (n > MAX_SHARED_NAMES) {
-		names_unshared(p, &sb);
-		*ret_len = sb.len;
-		*ret = (unsigned char *)strbuf_detach(&sb);
-		r = 0;
-		goto out;
+		names_unshared(p, ret, ret_len);
+		return 0;
 	}
-	for (size_t i = 1; st && i < p->ns; i++)
+	ent = xcalloc(p->ns, sizeof(*ent));
+	if (!(st = dwelf_strtab_init(true)))
+		goto out;
+	for (size_t i = 1; i < p->ns; i++)
 		if (p->s[i].keep && !(ent[i] = dwelf_strtab_add(st, p->s[i].name)))
 			goto out;
-	if (!st || !dwelf_strtab_finalize(st, &d))
+	if (!dwelf_strtab_finalize(st, &d))
 		goto out;
 	for (size_t i = 1; i < p->ns; i++)
 		if (ent[i])

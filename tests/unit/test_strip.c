@@ -697,6 +697,92 @@ static void strips_a_real_program(void **state)
 	free(in.p);
 }
 
+/* A section of one byte named NAME (an offset in the names), laid out by
+ * libelf. */
+static void add_byte_section(Elf *e, size_t name, uint32_t type, void *buf, size_t len)
+{
+	Elf_Scn *scn = elf_newscn(e);
+	Elf_Data *d = elf_newdata(scn);
+	GElf_Shdr sh;
+
+	assert_non_null(d);
+	d->d_buf = buf;
+	d->d_size = len;
+	d->d_type = ELF_T_BYTE;
+	d->d_align = 1;
+	d->d_version = EV_CURRENT;
+	assert_non_null(gelf_getshdr(scn, &sh));
+	sh.sh_name = (uint32_t)name;
+	sh.sh_type = type;
+	sh.sh_addralign = 1;
+	assert_true(gelf_update_shdr(scn, &sh));
+}
+
+/* Past 4096 kept sections the names are not shared (libdw's table search
+ * is quadratic): 5000 are written one after the other, and all resolve. */
+static void many_sections(void **state)
+{
+	enum { N = 5000 };
+	static unsigned char byte = 1;
+	struct strbuf names = STRBUF_INIT;
+	size_t *off = calloc(N + 2, sizeof(*off));
+	GElf_Phdr load = {.p_type = PT_LOAD, .p_flags = PF_R, .p_align = 0x1000};
+	struct buf in, out;
+	struct result r;
+	GElf_Ehdr eh;
+	size_t shstrndx;
+	int fd = tmp_fd();
+	Elf *e;
+
+	strbuf_addch(&names, '\0');
+	for (int i = 0; i < N + 2; i++) {
+		off[i] = names.len;
+		if (i < N)
+			strbuf_addf(&names, ".k%d", i);
+		else
+			strbuf_addstr(&names, i == N ? ".debug_info" : ".shstrtab");
+		strbuf_addch(&names, '\0');
+	}
+	e = elf_begin(fd, ELF_C_WRITE, NULL);
+	assert_non_null(gelf_newehdr(e, ELFCLASS64));
+	assert_non_null(gelf_getehdr(e, &eh));
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_type = ET_EXEC;
+	eh.e_machine = EM_X86_64;
+	eh.e_version = EV_CURRENT;
+	eh.e_shstrndx = N + 2;
+	assert_true(gelf_update_ehdr(e, &eh));
+	assert_non_null(gelf_newphdr(e, 1));
+	for (int i = 0; i < N + 1; i++)
+		add_byte_section(e, off[i], SHT_PROGBITS, &byte, 1);
+	add_byte_section(e, off[N + 1], SHT_STRTAB, names.buf, names.len);
+	load.p_filesz = load.p_memsz = 64 + 56; /* the headers */
+	assert_true(gelf_update_phdr(e, 0, &load));
+	assert_true(elf_update(e, ELF_C_WRITE) > 0);
+	elf_end(e);
+	in = read_all(fd);
+	close(fd);
+	r = run(&in, STRIP_DEBUG, false, NULL);
+	assert_int_equal(r.ret, 0);
+	assert_true(r.res.stripped);
+	out = r.out;
+	e = elf_memory((char *)out.p, out.len);
+	assert_int_equal(elf_getshdrstrndx(e, &shstrndx), 0);
+	assert_int_equal(shstrndx, N + 1);
+	for (size_t i = 1; i <= N + 1; i++) {
+		GElf_Shdr sh;
+
+		assert_non_null(gelf_getshdr(elf_getscn(e, i), &sh));
+		assert_string_equal(elf_strptr(e, shstrndx, sh.sh_name),
+				    names.buf + off[i <= N ? i - 1 : N + 1]);
+	}
+	elf_end(e);
+	free_result(&r);
+	free(in.p);
+	free(off);
+	strbuf_release(&names);
+}
+
 /* Our short names where we have one, libdw's for the other machines it
  * knows, "machine N" past those. */
 static void machine_names(void **state)
@@ -751,6 +837,7 @@ int main(void)
 		cmocka_unit_test(a_debuglink_that_is_not_progbits),
 		cmocka_unit_test(survives_corruption),
 		cmocka_unit_test(strips_a_real_program),
+		cmocka_unit_test(many_sections),
 		cmocka_unit_test(machine_names),
 		cmocka_unit_test(no_platform_for_an_unknown_machine),
 	};
