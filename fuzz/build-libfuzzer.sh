@@ -34,7 +34,7 @@ for f in "$srcdir"/src/*.c; do
 	[ "$(basename "$f")" = main.c ] || lib_sources+=("$f")
 done
 
-for name in elfobj ldcache ldconf gofacts; do
+for name in elfobj ldcache ldconf gofacts strip; do
 	target=$srcdir/fuzz/fuzz_$name.c
 	out=$build/fuzz-$name-libfuzzer
 	if [ ! -f "$target" ]; then

@@ -1,6 +1,7 @@
 /* elfobj: ELF facts through libelf, via the program headers; see elfobj.h. */
 #include <config.h>
 
+#include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -957,8 +958,14 @@ const char *elfobj_kind_name(enum elfobj_kind kind)
 	}
 }
 
+/* Our short names for the machines the tool knows (tests and output use
+ * them), libdw's for the others, "machine N" for the rest: that one in a
+ * buffer of the calling thread, valid until its next call. */
 const char *elfobj_machine_name(uint16_t m)
 {
+	static _Thread_local char unknown[sizeof("machine 65535")];
+	const char *name;
+
 	switch (m) {
 	case EM_X86_64:
 		return "x86-64";
@@ -981,7 +988,10 @@ const char *elfobj_machine_name(uint16_t m)
 	case EM_LOONGARCH:
 		return "loongarch";
 	default:
-		return "unknown machine";
+		if ((name = dwelf_elf_e_machine_string(m)))
+			return name;
+		snprintf(unknown, sizeof(unknown), "machine %u", (unsigned)m);
+		return unknown;
 	}
 }
 

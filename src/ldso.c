@@ -115,9 +115,16 @@ static void add_platforms(struct ldso *l)
 	case EM_ARM:
 		p = arm;
 		break;
-	default:
+	case EM_PPC64:
+	case EM_PPC:
+	case EM_S390:
+	case EM_RISCV:
+	case EM_MIPS:
+	case EM_LOONGARCH:
 		strlist_add(&l->platforms, elfobj_machine_name(l->e_machine));
 		return;
+	default:
+		return; /* no $PLATFORM value known, and none made up */
 	}
 	for (; *p; p++)
 		strlist_add(&l->platforms, *p);

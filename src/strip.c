@@ -1,6 +1,7 @@
 /* strip: a smaller copy of one ELF file, through libelf; see strip.h. */
 #include <config.h>
 
+#include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -33,6 +34,7 @@
 #define MAX_ALIGN 0x10000u
 #define MAX_LINK_NAME 1024
 #define CHUNK (256u * 1024)
+#define MAX_SHARED_NAMES 4096 /* dwelf_strtab's search is quadratic */
 #define REMOVED SIZE_MAX
 
 struct sec {
@@ -268,63 +270,25 @@ static int shdrs_to_file(const struct plan *p, const GElf_Shdr *sh, size_t n,
 
 /* ---- build-id ---- */
 
-static bool note_build_id(Elf_Data *d, char buf[41])
-{
-	GElf_Nhdr nh;
-	size_t off = 0, noff, doff;
-
-	while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
-		const unsigned char *desc = (const unsigned char *)d->d_buf + doff;
-
-		if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-		    memcmp((const char *)d->d_buf + noff, "GNU", 4) || !nh.n_descsz ||
-		    nh.n_descsz > 20)
-			continue;
-		for (size_t i = 0; i < nh.n_descsz; i++) {
-			buf[2 * i] = "0123456789abcdef"[desc[i] >> 4];
-			buf[2 * i + 1] = "0123456789abcdef"[desc[i] & 15];
-		}
-		buf[2 * nh.n_descsz] = '\0';
-		return true;
-	}
-	return false;
-}
-
-/* The build-id from the PT_NOTE segments (there even without section
- * headers), else from SHT_NOTE sections; "" when there is none. */
+/* The hex build-id, as libdw finds it: in the SHT_NOTE sections, or in the
+ * PT_NOTE segments of a file without section headers (as stripped with
+ * sections).  "" when there is none, or when it is longer than the 20
+ * bytes of BUF (ld makes at most a SHA-1 but for --build-id=0xHEX). */
 static void find_build_id(Elf *elf, char buf[41])
 {
-	size_t phnum, shnum;
-	Elf_Scn *scn = NULL;
+	const unsigned char *id;
+	const void *p;
+	ssize_t n = dwelf_elf_gnu_build_id(elf, &p);
 
 	buf[0] = '\0';
-	if (elf_getphdrnum(elf, &phnum) == 0) {
-		for (size_t i = 0; i < phnum && i <= INT32_MAX; i++) {
-			GElf_Phdr ph;
-			Elf_Data *d;
-
-			if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_NOTE ||
-			    ph.p_offset > INT64_MAX)
-				continue;
-			d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz,
-						 ph.p_align == 8 ? ELF_T_NHDR8
-								 : ELF_T_NHDR);
-			if (d && note_build_id(d, buf))
-				return;
-		}
-	}
-	if (elf_getshdrnum(elf, &shnum) < 0)
+	if (n <= 0 || n > 20)
 		return;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		d = elf_getdata(scn, NULL);
-		if (d && note_build_id(d, buf))
-			return;
+	id = p;
+	for (ssize_t i = 0; i < n; i++) {
+		buf[2 * i] = "0123456789abcdef"[id[i] >> 4];
+		buf[2 * i + 1] = "0123456789abcdef"[id[i] & 15];
 	}
+	buf[2 * n] = '\0';
 }
 
 /* ---- reading the input ---- */
@@ -357,6 +321,10 @@ static int read_phdrs(struct plan *p)
 	    (p->phnum && (p->eh.e_phentsize != entsz ||
 			  !in_file(p, p->eh.e_phoff, (uint64_t)p->phnum * entsz))))
 		return bad(p, "program headers beyond the end of the file");
+	/* The ELF header is rewritten: program headers inside it would change. */
+	if (p->phnum && p->eh.e_phoff < p->ehsz)
+		return seterr(p->err, -ENOTSUP,
+			      "not stripped: the program headers overlap the ELF header");
 	if (p->phnum)
 		p->loaded = max_u64(p->loaded, p->eh.e_phoff + p->phnum * entsz);
 	for (size_t i = 0; i < p->phnum; i++) {
@@ -532,10 +500,28 @@ static bool no_symbols_used(const struct plan *p, size_t i)
 	return true;
 }
 
+/* S's contents become an empty string table ("\0", made by libdw like
+ * every table strip writes).  Returns 0 or -ENOMEM. */
+static int empty_strtab(struct sec *s)
+{
+	Dwelf_Strtab *st = dwelf_strtab_init(true);
+	Elf_Data d = {0};
+
+	if (!st)
+		return -ENOMEM;
+	if (dwelf_strtab_finalize(st, &d)) {
+		s->buf = d.d_buf;
+		s->len = d.d_size;
+	}
+	dwelf_strtab_free(st);
+	return s->buf ? 0 : -ENOMEM;
+}
+
 /* A static program's loaded .rela.plt (IRELATIVE relocations, symbol 0)
  * names .symtab as its symbol table.  Rather than keep the table for that,
- * it stays as a stub: the null symbol and an empty string table. */
-static void stub_symtab(struct plan *p)
+ * it stays as a stub: the null symbol and an empty string table.  Returns
+ * 0 or -ENOMEM. */
+static int stub_symtab(struct plan *p)
 {
 	for (size_t i = 1; i < p->shnum; i++) {
 		const struct sec *r = &p->s[i];
@@ -550,7 +536,7 @@ static void stub_symtab(struct plan *p)
 		for (size_t j = 1; j < p->shnum; j++)
 			if (p->s[j].sh.sh_type == SHT_SYMTAB_SHNDX &&
 			    p->s[j].sh.sh_link == r->sh.sh_link)
-				return;
+				return 0;
 		str = &p->s[sym->sh.sh_link];
 		if (str->keep || str->sh.sh_type != SHT_STRTAB)
 			continue;
@@ -558,77 +544,85 @@ static void stub_symtab(struct plan *p)
 		sym->len = symsz;
 		sym->buf = xcalloc(1, symsz);
 		sym->info = 1;
-		str->len = 1;
-		str->buf = xcalloc(1, 1);
+		if (empty_strtab(str) < 0)
+			return -ENOMEM;
 	}
+	return 0;
 }
 
-struct name {
-	const char *s;
-	size_t len, i;
-};
-
-/* Longest first, so that a name can end inside one already placed. */
-static int by_length(const void *a, const void *b)
+/* Past MAX_SHARED_NAMES, each name on its own. */
+static void names_unshared(struct plan *p, unsigned char **ret, size_t *ret_len)
 {
-	const struct name *x = a, *y = b;
-	int c = strcmp(x->s, y->s);
+	struct strbuf sb = STRBUF_INIT;
 
-	if (x->len != y->len)
-		return x->len > y->len ? -1 : 1;
-	return c ? c : (x->i > y->i) - (x->i < y->i);
+	strbuf_addch(&sb, '\0');
+	for (size_t i = 1; i < p->ns; i++) {
+		if (!p->s[i].keep)
+			continue;
+		p->s[i].name_off = sb.len;
+		strbuf_add(&sb, p->s[i].name, strlen(p->s[i].name) + 1);
+	}
+	*ret_len = sb.len;
+	*ret = (unsigned char *)strbuf_detach(&sb);
 }
 
-/* The names of the kept sections into SB, each name that ends another
- * sharing its bytes (".plt" in ".rela.plt") as linkers do; sets name_off.
- * The sharing is quadratic, so only for the usual few hundred sections. */
-static void lay_out_names(struct plan *p, struct strbuf *sb)
+/* A new string table of the names of the kept sections, built by libdw as
+ * elfutils' strip builds its own: a name that ends another shares its bytes
+ * (".plt" in ".rela.plt").  Sets name_off; *ret (malloc'd, the caller
+ * frees) and *ret_len get the table.  Returns 0 or -ENOMEM. */
+static int lay_out_names(struct plan *p, unsigned char **ret, size_t *ret_len)
 {
-	struct name *v = xcalloc(p->ns, sizeof(*v));
-	size_t n = 0, *placed = xcalloc(p->ns, sizeof(*placed)), np = 0;
+	Dwelf_Strtab *st = NULL;
+	Dwelf_Strent **ent = NULL;
+	Elf_Data d = {0};
+	size_t n = 0;
+	int r = -ENOMEM;
 
 	for (size_t i = 1; i < p->ns; i++)
-		if (p->s[i].keep)
-			v[n++] = (struct name){p->s[i].name, strlen(p->s[i].name), i};
-	qsort(v, n, sizeof(*v), by_length);
-	strbuf_addch(sb, '\0');
-	for (size_t k = 0; k < n; k++) {
-		size_t j = 0;
-
-		for (; n <= 4096 && j < np; j++) {
-			const struct name *h = &v[placed[j]];
-
-			if (!memcmp(h->s + h->len - v[k].len, v[k].s, v[k].len)) {
-				p->s[v[k].i].name_off =
-					p->s[h->i].name_off + h->len - v[k].len;
-				break;
-			}
-		}
-		if (n <= 4096 && j < np)
-			continue;
-		p->s[v[k].i].name_off = sb->len;
-		strbuf_add(sb, v[k].s, v[k].len + 1);
-		placed[np++] = k;
+		n += p->s[i].keep;
+	if (n > MAX_SHARED_NAMES) {
+		names_unshared(p, ret, ret_len);
+		return 0;
 	}
-	free(v);
-	free(placed);
+	ent = xcalloc(p->ns, sizeof(*ent));
+	if (!(st = dwelf_strtab_init(true)))
+		goto out;
+	for (size_t i = 1; i < p->ns; i++)
+		if (p->s[i].keep && !(ent[i] = dwelf_strtab_add(st, p->s[i].name)))
+			goto out;
+	if (!dwelf_strtab_finalize(st, &d))
+		goto out;
+	for (size_t i = 1; i < p->ns; i++)
+		if (ent[i])
+			p->s[i].name_off = dwelf_strent_off(ent[i]);
+	*ret = d.d_buf;
+	*ret_len = d.d_size;
+	r = 0;
+out:
+	if (st)
+		dwelf_strtab_free(st);
+	free(ent);
+	return r;
 }
 
 /* Whether .shstrtab, after the loaded part, would shrink rewritten: it
  * still holds the names of sections removed before (as distributions
- * leave it), or could share tails. */
-static bool stale_names(struct plan *p)
+ * leave it), or could share tails.  Returns 0 or -ENOMEM. */
+static int stale_names(struct plan *p, bool *ret)
 {
 	const struct sec *t = &p->s[p->shstrndx];
-	struct strbuf sb = STRBUF_INIT;
-	bool stale;
+	unsigned char *buf;
+	size_t len;
+	int r;
 
+	*ret = false;
 	if (t->sh.sh_offset < p->loaded)
-		return false;
-	lay_out_names(p, &sb);
-	stale = sb.len < t->sh.sh_size;
-	strbuf_release(&sb);
-	return stale;
+		return 0;
+	if ((r = lay_out_names(p, &buf, &len)) < 0)
+		return r;
+	*ret = len < t->sh.sh_size;
+	free(buf);
+	return 0;
 }
 
 static int choose(struct plan *p)
@@ -638,9 +632,7 @@ static int choose(struct plan *p)
 	for (size_t i = 1; i < p->shnum; i++)
 		if (!is_alloc(&p->s[i]))
 			p->s[i].keep = wanted(p, i);
-	if (!p->o->sections)
-		stub_symtab(p);
-	if (!p->o->sections && (r = close_links(p)) < 0)
+	if (!p->o->sections && ((r = stub_symtab(p)) < 0 || (r = close_links(p)) < 0))
 		return r;
 	p->removes = p->o->sections;
 	for (size_t i = 1; i < p->shnum; i++) {
@@ -651,12 +643,14 @@ static int choose(struct plan *p)
 			p->debug = true;
 	}
 	if (!p->removes && !p->o->sections)
-		p->removes = stale_names(p);
+		return stale_names(p, &p->removes);
 	return 0;
 }
 
 /* The .gnu_debuglink contents: the name, NUL-padded to 4, then the CRC
- * (filled in once the debug file is written). */
+ * (filled in once the debug file is written).  An existing one is reused
+ * only as PROGBITS: under that name a crafted file can have, say, a symbol
+ * table, whose contents are rewritten on their own. */
 static int add_debuglink(struct plan *p)
 {
 	const char *name = p->o->debuglink;
@@ -672,6 +666,9 @@ static int add_debuglink(struct plan *p)
 		if (p->s[i].keep && !is_alloc(&p->s[i]) &&
 		    !strcmp(p->s[i].name, ".gnu_debuglink"))
 			break;
+	if (i < p->shnum && p->s[i].sh.sh_type != SHT_PROGBITS)
+		return seterr(p->err, -ENOTSUP,
+			      "not stripped: section .gnu_debuglink is not PROGBITS");
 	if (i == p->shnum) {
 		s = &p->s[p->ns++];
 		s->name = ".gnu_debuglink";
@@ -870,8 +867,8 @@ static int check_all_symbols(struct plan *p)
  * otherwise a new one, holding only the names that stay. */
 static int new_shstrtab(struct plan *p)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct sec *s = &p->s[p->shstrndx];
+	int r;
 
 	if (p->ns == p->shnum && has_bytes(s) &&
 	    s->sh.sh_offset + s->sh.sh_size <= p->loaded) {
@@ -879,13 +876,10 @@ static int new_shstrtab(struct plan *p)
 			p->s[i].name_off = p->s[i].sh.sh_name;
 		return 0;
 	}
-	lay_out_names(p, &sb);
-	if (sb.len > UINT32_MAX) {
-		strbuf_release(&sb);
+	if ((r = lay_out_names(p, &s->buf, &s->len)) < 0)
+		return r;
+	if (s->len > UINT32_MAX)
 		return seterr(p->err, -ENOTSUP, "not stripped: too many section names");
-	}
-	s->len = sb.len;
-	s->buf = (unsigned char *)strbuf_detach(&sb);
 	return 0;
 }
 
@@ -1049,10 +1043,12 @@ static GElf_Shdr *new_shdrs(const struct plan *p)
 
 	for (size_t i = 0; i < p->ns; i++) {
 		const struct sec *s = &p->s[i];
-		GElf_Shdr *d = &sh[s->idx];
+		GElf_Shdr *d;
 
+		/* idx is REMOVED for a dropped section: no pointer from it. */
 		if (!s->keep)
 			continue;
+		d = &sh[s->idx];
 		*d = s->sh;
 		if (!i) {
 			d->sh_size = p->nout >= SHN_LORESERVE ? p->nout : 0;

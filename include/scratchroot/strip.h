@@ -40,7 +40,7 @@ struct strip_result {
 	off_t in_size, out_size;
 	bool stripped;		/* false: nothing to remove, OUT is untouched and
 				 * the caller copies IN */
-	char build_id[41];	/* hex .note.gnu.build-id ("" when none) */
+	char build_id[41];	/* hex GNU build-id, as strip_build_id() */
 };
 
 /*
@@ -53,8 +53,10 @@ struct strip_result {
 int strip_fd(int in, int out, const struct strip_opts *o, struct strip_result *res,
 	     struct strbuf *err);
 
-/* Reads the hex build-id of the ELF file IN into BUF (41 bytes); "" when it
- * has none.  Returns 0 or -errno. */
+/* Reads the hex build-id of the ELF file IN into BUF (41 bytes), as libdw's
+ * dwelf_elf_gnu_build_id() finds it: in the SHT_NOTE sections, or in the
+ * PT_NOTE segments of a file without section headers.  "" when it has none
+ * or one longer than 20 bytes.  Returns 0 or -errno. */
 int strip_build_id(int in, char buf[41]);
 
 #endif

@@ -22,4 +22,5 @@ scenario F01 "ELF reader seeds" replay elfobj
 scenario F02 "ld.so.cache parser seeds" replay ldcache
 scenario F03 "ld.so.conf parser seeds" replay ldconf
 scenario F04 "Go program reader seeds" replay gofacts
+scenario F05 "stripper seeds" replay strip
 finish

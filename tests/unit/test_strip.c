@@ -20,6 +20,9 @@
  * every truncation and corrupted byte of the fixture give an error, never a
  * crash; and a real program of the machine is stripped with its loaded
  * bytes intact.
+ *
+ * Last, the other use of libdw beside strip's: machine names
+ * (elfobj_machine_name) and the $PLATFORM values that follow from them.
  */
 #include <config.h>
 
@@ -28,6 +31,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -38,6 +42,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scratchroot/elfobj.h"
+#include "scratchroot/ldso.h"
+#include "scratchroot/root.h"
 #include "scratchroot/strip.h"
 
 #define OFF_TEXT 0x100
@@ -53,7 +60,8 @@
 #define FILL 0xa5
 
 static const char shstrtab[] =
-	"\0.text\0.debug_info\0.note.gnu.build-id\0.comment\0.symtab\0.strtab\0.shstrtab";
+	"\0.text\0.debug_info\0.note.gnu.build-id\0.comment\0.symtab\0.strtab\0.shstrtab"
+	"\0.gnu_debuglink"; /* unused, for renaming a section */
 static const char strtab[] = "\0note_sym\0func";
 static const unsigned char build_id[20] = {
 	0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
@@ -585,6 +593,27 @@ static void refuses_what_it_cannot_strip(void **state)
 	free(empty.p);
 }
 
+/* A crafted file whose symbol table is named .gnu_debuglink: that is no
+ * place for the link to the debug file (its contents are symbols, rewritten
+ * on their own), so the file is refused rather than half-linked. */
+static void a_debuglink_that_is_not_progbits(void **state)
+{
+	struct buf in = make_fixture(ELFCLASS64, ELFDATA2LSB);
+	size_t name = name_at(".gnu_debuglink");
+	unsigned char *sh_name = in.p + OFF_SHDRS + 5 * 64; /* .symtab's */
+	struct result r;
+
+	for (int k = 0; k < 4; k++)
+		sh_name[k] = (unsigned char)(name >> 8 * k);
+	r = run(&in, STRIP_DEBUG, false, "x.debug");
+	assert_int_equal(r.ret, -ENOTSUP);
+	assert_non_null(strstr(r.err, ".gnu_debuglink"));
+	assert_int_equal(r.out.len, 0);
+	assert_int_equal(r.dbg.len, 0);
+	free_result(&r);
+	free(in.p);
+}
+
 /* Every truncation and every byte set to 0 or 0xff in the headers: an
  * answer, never a crash (the sanitizer build checks the "never"). */
 static void survives_corruption(void **state)
@@ -666,6 +695,134 @@ static void strips_a_real_program(void **state)
 	free(in.p);
 }
 
+/* A section of one byte named NAME (an offset in the names), laid out by
+ * libelf. */
+static void add_byte_section(Elf *e, size_t name, uint32_t type, void *buf, size_t len)
+{
+	Elf_Scn *scn = elf_newscn(e);
+	Elf_Data *d = elf_newdata(scn);
+	GElf_Shdr sh;
+
+	assert_non_null(d);
+	d->d_buf = buf;
+	d->d_size = len;
+	d->d_type = ELF_T_BYTE;
+	d->d_align = 1;
+	d->d_version = EV_CURRENT;
+	assert_non_null(gelf_getshdr(scn, &sh));
+	sh.sh_name = (uint32_t)name;
+	sh.sh_type = type;
+	sh.sh_addralign = 1;
+	assert_true(gelf_update_shdr(scn, &sh));
+}
+
+/* Past 4096 kept sections the names are not shared (libdw's table search
+ * is quadratic): 5000 are written one after the other, and all resolve. */
+static void many_sections(void **state)
+{
+	enum { N = 5000 };
+	static unsigned char byte = 1;
+	struct strbuf names = STRBUF_INIT;
+	size_t *off = calloc(N + 2, sizeof(*off));
+	GElf_Phdr load = {.p_type = PT_LOAD, .p_flags = PF_R, .p_align = 0x1000};
+	struct buf in, out;
+	struct result r;
+	GElf_Ehdr eh;
+	size_t shstrndx;
+	int fd = tmp_fd();
+	Elf *e;
+
+	strbuf_addch(&names, '\0');
+	for (int i = 0; i < N + 2; i++) {
+		off[i] = names.len;
+		if (i < N)
+			strbuf_addf(&names, ".k%d", i);
+		else
+			strbuf_addstr(&names, i == N ? ".debug_info" : ".shstrtab");
+		strbuf_addch(&names, '\0');
+	}
+	e = elf_begin(fd, ELF_C_WRITE, NULL);
+	assert_non_null(gelf_newehdr(e, ELFCLASS64));
+	assert_non_null(gelf_getehdr(e, &eh));
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_type = ET_EXEC;
+	eh.e_machine = EM_X86_64;
+	eh.e_version = EV_CURRENT;
+	eh.e_shstrndx = N + 2;
+	assert_true(gelf_update_ehdr(e, &eh));
+	assert_non_null(gelf_newphdr(e, 1));
+	for (int i = 0; i < N + 1; i++)
+		add_byte_section(e, off[i], SHT_PROGBITS, &byte, 1);
+	add_byte_section(e, off[N + 1], SHT_STRTAB, names.buf, names.len);
+	load.p_filesz = load.p_memsz = 64 + 56; /* the headers */
+	assert_true(gelf_update_phdr(e, 0, &load));
+	assert_true(elf_update(e, ELF_C_WRITE) > 0);
+	elf_end(e);
+	in = read_all(fd);
+	close(fd);
+	r = run(&in, STRIP_DEBUG, false, NULL);
+	assert_int_equal(r.ret, 0);
+	assert_true(r.res.stripped);
+	out = r.out;
+	e = elf_memory((char *)out.p, out.len);
+	assert_int_equal(elf_getshdrstrndx(e, &shstrndx), 0);
+	assert_int_equal(shstrndx, N + 1);
+	for (size_t i = 1; i <= N + 1; i++) {
+		GElf_Shdr sh;
+
+		assert_non_null(gelf_getshdr(elf_getscn(e, i), &sh));
+		assert_string_equal(elf_strptr(e, shstrndx, sh.sh_name),
+				    names.buf + off[i <= N ? i - 1 : N + 1]);
+	}
+	elf_end(e);
+	free_result(&r);
+	free(in.p);
+	free(off);
+	strbuf_release(&names);
+}
+
+/* Our short names where we have one, libdw's for the other machines it
+ * knows, "machine N" past those. */
+static void machine_names(void **state)
+{
+	assert_string_equal(elfobj_machine_name(EM_X86_64), "x86-64");
+	assert_string_equal(elfobj_machine_name(EM_AARCH64), "aarch64");
+	assert_non_null(dwelf_elf_e_machine_string(EM_SPARCV9));
+	assert_string_equal(elfobj_machine_name(EM_SPARCV9),
+			    dwelf_elf_e_machine_string(EM_SPARCV9));
+	assert_null(dwelf_elf_e_machine_string(0x7777));
+	assert_string_equal(elfobj_machine_name(0x7777), "machine 30583");
+}
+
+/* $PLATFORM takes no value made of a machine name nobody's loader uses. */
+static void no_platform_for_an_unknown_machine(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096];
+	struct root *r = NULL;
+	struct elfobj prog;
+	struct ldso *l;
+	uint16_t machines[] = {0x7777, EM_SPARCV9, EM_X86_64};
+
+	snprintf(dir, sizeof(dir), "%s/test_strip.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(root_open(dir, &r, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		memset(&prog, 0, sizeof(prog));
+		prog.e_machine = machines[i];
+		prog.ei_class = ELFCLASS64;
+		prog.ei_data = ELFDATA2LSB;
+		l = ldso_load(r, "/lib/ld-linux.so.2", &prog, false);
+		if (i < 2)
+			assert_int_equal(l->platforms.n, 0);
+		else
+			assert_string_equal(l->platforms.v[0], "x86_64");
+		ldso_free(l);
+	}
+	root_free(r);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,8 +832,12 @@ int main(void)
 		cmocka_unit_test(strip_sections_leaves_the_floor),
 		cmocka_unit_test(nothing_to_remove_leaves_out_untouched),
 		cmocka_unit_test(refuses_what_it_cannot_strip),
+		cmocka_unit_test(a_debuglink_that_is_not_progbits),
 		cmocka_unit_test(survives_corruption),
 		cmocka_unit_test(strips_a_real_program),
+		cmocka_unit_test(many_sections),
+		cmocka_unit_test(machine_names),
+		cmocka_unit_test(no_platform_for_an_unknown_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
