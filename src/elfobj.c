@@ -148,6 +148,7 @@ static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 		return bad(p, "unreadable program header count");
 	if (eh->e_phnum != PN_XNUM)
 		phnum = eh->e_phnum;
+	o->phnum_xnum = eh->e_phnum == PN_XNUM;
 	if (phnum > MAX_PHNUM)
 		return bad(p, "too many program headers");
 	/* libelf quietly reports fewer headers than a truncated file claims. */
@@ -172,6 +173,7 @@ static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 			p->load[p->n_load++] = (struct seg){ ph.p_vaddr, ph.p_offset,
 							     ph.p_filesz, ph.p_flags };
 			o->load_size += ph.p_filesz;
+			o->n_load++;
 		} else if (ph.p_type == PT_INTERP && !o->interp) {
 			const char *s = bytes(p, ph.p_offset, ph.p_filesz);
 
@@ -182,6 +184,7 @@ static int read_phdrs(struct parse *p, struct elfobj *o, const GElf_Ehdr *eh,
 			o->interp = xstrdup(s);
 		} else if (ph.p_type == PT_DYNAMIC && !o->has_dynamic) {
 			o->has_dynamic = true;
+			o->dynamic_empty = ph.p_filesz == 0;
 			*dyn = ph;
 		}
 	}
@@ -827,6 +830,11 @@ static int parse(struct parse *p, struct elfobj *o)
 	ret = read_phdrs(p, o, &eh, &dynph);
 	if (ret < 0)
 		goto out;
+	/* Its tables live in what is loaded: glibc stops here too. */
+	if (o->has_dynamic && !o->n_load) {
+		ret = bad(p, "object file has no loadable segments");
+		goto out;
+	}
 	if (o->has_dynamic) {
 		ret = read_dynamic(p, o, &dynph, &d);
 		if (ret < 0)

@@ -388,7 +388,10 @@ static void add_trees(struct run *r)
 		char *arg = xstrdup(r->o->adds.v[i]), *d = split_dest(arg);
 		char *path = arg[0] == '/' ? xstrdup(arg) : path_join(cwd, arg);
 
-		image_add_tree(&r->m, r->root, path, d, &r->o->image, &src, &dest, &r->diags);
+		if (!*arg)
+			diag_add(&r->diags, DIAG_ERROR, arg, "--add: an empty file name");
+		else
+			image_add_tree(&r->m, r->root, path, d, &r->o->image, &src, &dest, &r->diags);
 		for (size_t k = 0; k < src.n; k++) {
 			struct program *p = walk_add(r->w, src.v[k],
 						     strcmp(src.v[k], dest.v[k]) ? dest.v[k] : NULL,

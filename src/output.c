@@ -207,7 +207,9 @@ static int make_temp(int dfd, const char *of, bool dir, char **ret_name)
 		if (fd >= 0)
 			close(fd);
 		free(name);
-		if (fd < 0 && e != EEXIST)
+		/* EEXIST: the name was taken; ENOENT: another run's clean-up
+		 * took the directory before it was opened and locked. */
+		if (fd < 0 && e != EEXIST && e != ENOENT)
 			return -e;
 	}
 	return -EEXIST;
@@ -511,15 +513,21 @@ int output_scratch(struct output *o, int dfd, const char *parent, struct strbuf 
 
 /* ---- writing and publishing ---- */
 
-/* Opens (making it) the directory COMP in DFD, never through a symlink. */
+/* Opens (making it) the directory COMP in DFD, never through a symlink
+ * (-ELOOP when one is in the way). */
 static int subdir(int dfd, const char *comp)
 {
+	struct stat st;
 	int fd;
 
 	if (mkdirat(dfd, comp, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	fd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	if (fd >= 0)
+		return fd;
+	if (fstatat(dfd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		return -ELOOP;
+	return -errno;
 }
 
 

@@ -224,6 +224,12 @@ static enum verdict check_header(const struct ldso *l, const struct elfobj *e, c
 		fatal = "only ET_DYN and ET_EXEC can be loaded";
 	else if (e->flags_1 & DF_1_PIE)
 		fatal = "cannot dynamically load position-independent executable";
+	else if (e->phnum_xnum)
+		fatal = "too many program headers (PN_XNUM: the loader reads e_phnum as it is)";
+	else if (!e->n_load)
+		fatal = "object file has no loadable segments";
+	else if (e->dynamic_empty)
+		fatal = "object file has no dynamic section";
 	if (!fatal)
 		return V_OK;
 	seterr(err, -ENOEXEC, "'%s': %s", path, fatal);

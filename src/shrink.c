@@ -170,6 +170,15 @@ static int debug_file(struct stager *s, struct mentry *e, uint32_t n, char *link
 	return fd;
 }
 
+/* Whether the source open as IN is no longer what E was made from (a file
+ * truncated or rewritten while the run reads it). */
+static bool changed(int in, const struct mentry *e)
+{
+	struct stat st;
+
+	return fstat(in, &st) < 0 || st.st_size != e->orig_size || st.st_ino != e->ino;
+}
+
 /* Strips E into staged file N (or, measuring, into nothing). */
 static int strip_one(struct stager *s, struct mentry *e, uint32_t n)
 {
@@ -190,6 +199,8 @@ static int strip_one(struct stager *s, struct mentry *e, uint32_t n)
 		diag_add(s->d, DIAG_NOTE, e->path, "left as it is: %s", why.buf);
 		ret = 0;
 		res.stripped = false;
+	} else if (ret < 0 && changed(in, e)) {
+		ret = seterr(s->err, -ESTALE, "'%s': changed while it was read", e->src);
 	} else if (ret < 0) {
 		seterr(s->err, ret, "'%s': strip: %s", e->src, why.len ? why.buf : strerror(-ret));
 	} else if (res.stripped) {

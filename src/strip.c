@@ -1125,7 +1125,7 @@ static int open_elf(int in, struct plan *p)
 	p->size = (uint64_t)st.st_size;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return seterr(p->err, -ENOSYS, "libelf is out of date");
-	p->elf = elf_begin(in, ELF_C_READ_MMAP, NULL);
+	p->elf = elf_begin(in, ELF_C_READ, NULL);
 	if (!p->elf)
 		return seterr(p->err, -ENOEXEC, "cannot read: %s", elf_errmsg(-1));
 	return 0;
@@ -1188,7 +1188,7 @@ int strip_build_id(int in, char buf[41])
 	buf[0] = '\0';
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -ENOSYS;
-	elf = elf_begin(in, ELF_C_READ_MMAP, NULL);
+	elf = elf_begin(in, ELF_C_READ, NULL);
 	if (!elf)
 		return -ENOEXEC;
 	if (elf_kind(elf) != ELF_K_ELF) {

@@ -929,6 +929,11 @@ static int load_main(struct walk *w, struct program *p, struct stat *st)
 
 	m->s.is_main = true;
 	p->main = m;
+	/* An empty name is no name: not the current directory. */
+	if (!*p->arg) {
+		problem(p, false, p->arg, "an empty file name");
+		return -1;
+	}
 	r = root_resolve(w->root, p->path, NULL, &real, st, &hops);
 	add_strings(w, &m->hops, &hops);
 	strlist_clear(&hops);

@@ -44,6 +44,9 @@ struct elfobj {
 	uint32_t e_flags;
 	uint64_t e_entry;
 	uint64_t load_size;	/* sum of the PT_LOAD segments' file sizes */
+	size_t n_load;		/* PT_LOAD segments */
+	bool phnum_xnum;	/* e_phnum is PN_XNUM (the count in section 0) */
+	bool dynamic_empty;	/* PT_DYNAMIC of size 0 */
 	struct elfobj_range {
 		uint64_t offset, size;
 	} *rodata;		/* the file ranges of the read-only data: PT_LOAD
