@@ -170,6 +170,14 @@ static int out_pad(struct out *w, uint64_t to)
 	return r;
 }
 
+/* N bytes of BUF at offset AT, zeros written up to it (a section table). */
+static int out_at(struct out *w, uint64_t at, const void *buf, size_t n)
+{
+	int r = out_pad(w, at);
+
+	return r < 0 ? r : out_write(w, buf, n);
+}
+
 /* LEN bytes of the input at OFF, read from the file itself. */
 static int out_copy(struct out *w, int in, uint64_t off, uint64_t len)
 {
@@ -1012,8 +1020,7 @@ static int write_debug(struct plan *p, uint32_t *crc)
 			    0)
 			goto out;
 	}
-	if ((r = out_pad(&w, p->dbg_shoff)) < 0 ||
-	    (r = out_write(&w, tab, p->shnum * p->shentsz)) < 0)
+	if ((r = out_at(&w, p->dbg_shoff, tab, p->shnum * p->shentsz)) < 0)
 		goto out;
 	*crc = ~w.crc;
 out:
@@ -1101,8 +1108,7 @@ static int write_stripped(struct plan *p, int fd)
 	}
 	sh = new_shdrs(p);
 	if ((r = shdrs_to_file(p, sh, p->nout, &tab)) < 0 ||
-	    (r = out_pad(&w, p->shoff)) < 0 ||
-	    (r = out_write(&w, tab, p->nout * p->shentsz)) < 0)
+	    (r = out_at(&w, p->shoff, tab, p->nout * p->shentsz)) < 0)
 		goto out;
 out:
 	free(sh);
