@@ -4,12 +4,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,19 @@
 /* Seconds the supervisor has to end the container after a timeout. */
 #define KILL_GRACE 5
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Docker's default capabilities (moby oci/caps/defaults.go,
+ * DefaultCapabilities): the bounding, permitted and effective sets of a
+ * container run without --cap-add or --cap-drop.  Inheritable and ambient
+ * stay empty, as moby and runc leave them since CVE-2022-24769.
+ */
+static const int docker_caps[] = {
+	CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FSETID,	     CAP_FOWNER,
+	CAP_MKNOD,   CAP_NET_RAW,      CAP_SETGID,	     CAP_SETUID,
+	CAP_SETFCAP, CAP_SETPCAP,      CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
+	CAP_KILL,    CAP_AUDIT_WRITE,
+};
 
 /* The OCI runtime spec's default devices (config-linux.md), less
  * /dev/console, which a container only gets with a terminal. */
@@ -68,6 +84,8 @@ _Static_assert(sizeof(struct report) <= PIPE_BUF, "a report is written whole");
 struct ctx {
 	const char *dir, *view, *prog;
 	char *const *argv;
+	uid_t uid;
+	gid_t gid;
 	int out, report; /* the write ends of the two pipes */
 	pid_t parent;
 };
@@ -431,6 +449,41 @@ static int enter_container(const struct ctx *c, struct strbuf *err)
 	return ret;
 }
 
+/* Docker's capability sets, the user, no_new_privs: the last step. */
+static int drop_privileges(uid_t uid, gid_t gid, struct strbuf *err)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+	uint64_t keep = 0, caps;
+
+	for (size_t i = 0; i < N_OF(docker_caps); i++)
+		keep |= UINT64_C(1) << docker_caps[i];
+	/* PR_CAPBSET_READ fails past the last capability the kernel knows. */
+	for (int cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (!(keep >> cap & 1) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return seterr(err, -errno, "dropping capability %d: %s", cap,
+				      strerror(errno));
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+	    errno != EINVAL)
+		return seterr(err, -errno, "clearing ambient capabilities: %s",
+			      strerror(errno));
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0)
+		return seterr(err, -errno, "becoming %u:%u: %s", (unsigned)uid,
+			      (unsigned)gid, strerror(errno));
+	/* A uid other than 0 lost its permitted set in setresuid(), as a
+	 * container's user starts: only root keeps Docker's set. */
+	caps = uid == 0 ? keep : 0;
+	memset(data, 0, sizeof(data));
+	data[0].effective = data[0].permitted = (uint32_t)caps;
+	data[1].effective = data[1].permitted = (uint32_t)(caps >> 32);
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return seterr(err, -errno, "capset: %s", strerror(errno));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return seterr(err, -errno, "no_new_privs: %s", strerror(errno));
+	return 0;
+}
+
 static void reset_signals(void)
 {
 	sigset_t none;
@@ -455,6 +508,8 @@ static _Noreturn void container_init(const struct ctx *c)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	setsid();
 	ret = enter_container(c, &err);
+	if (!ret)
+		ret = drop_privileges(c->uid, c->gid, &err);
 	if (ret)
 		fail(c, ret, err.buf);
 	execve(c->prog, c->argv, env);
@@ -612,10 +667,12 @@ static int read_report(int fd, int *status, struct strbuf *err)
 }
 
 int check_run(const char *dir, const char *prog, char *const argv[],
-	      unsigned timeout, struct check_result *res, struct strbuf *err)
+	      const struct check_user *user, unsigned timeout, struct check_result *res,
+	      struct strbuf *err)
 {
 	char view[] = "/tmp/scratchroot-check-XXXXXX";
 	struct ctx c = { .dir = dir, .view = view, .prog = prog, .argv = argv,
+			 .uid = user ? user->uid : 0, .gid = user ? user->gid : 0,
 			 .out = -1, .report = -1, .parent = getpid() };
 	int out[2] = {-1, -1}, rep[2] = {-1, -1}, status = 0, ret = 0;
 	pid_t pid;

@@ -454,7 +454,7 @@ static int run_checks(const struct run *r)
 		for (size_t j = 0; j < args.n; j++)
 			if (*args.v[j])
 				argv[k++] = args.v[j];
-		if (check_run(r->o->output, path, argv, 60, &res, &err) < 0) {
+		if (check_run(r->o->output, path, argv, NULL, 60, &res, &err) < 0) {
 			diag_add((struct diags *)&r->diags, DIAG_ERROR, path, "--check: %s", err.buf);
 			failed++;
 		} else {
