@@ -86,8 +86,9 @@ static const char usage_text[] =
 	"      --upx-libs           pack shared libraries too\n"
 	"  -f, --force              replace DIR even when it is not empty (atomically)\n"
 	"      --check[=ARGS]       after writing, run each program with ARGS (default\n"
-	"                           --version) in a chroot of DIR with /proc and /dev, as\n"
-	"                           a container runtime would (needs root)\n"
+	"                           --version) from DIR as a container runtime would:\n"
+	"                           its own namespaces, a read-only root, a private\n"
+	"                           /dev, Docker's capabilities (needs root)\n"
 	"  -j, --jobs=N             walk a large batch on up to N threads, 64 inputs\n"
 	"                           each at least (default: one per core, at most 8);\n"
 	"                           the result is the same for every N\n"
@@ -457,7 +458,7 @@ static int run_checks(const struct run *r)
 		for (size_t j = 0; j < args.n; j++)
 			if (*args.v[j])
 				argv[k++] = args.v[j];
-		if (check_run(r->o->output, path, argv, 60, &res, &err) < 0) {
+		if (check_run(r->o->output, path, argv, NULL, 60, &res, &err) < 0) {
 			diag_add((struct diags *)&r->diags, DIAG_ERROR, path, "--check: %s", err.buf);
 			failed++;
 		} else {
