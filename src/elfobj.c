@@ -684,41 +684,56 @@ static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo 
 
 /* For a static program, the functions it links in (from .symtab, when not
  * stripped): what a dynamic program would import, it contains. */
+static void read_symtab(struct parse *p, struct elfobj *o, Elf *e, Elf_Scn *scn,
+			const GElf_Shdr *sh)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t n = sh->sh_size / sh->sh_entsize;
+
+	for (size_t i = 1; data && i < n && i < 10 * MAX_DYN; i++) {
+		GElf_Sym sym;
+		const char *name;
+		size_t len;
+
+		if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+		    GELF_ST_TYPE(sym.st_info) != STT_FUNC || GELF_ST_BIND(sym.st_info) == STB_LOCAL)
+			continue;
+		name = elf_strptr(e, sh->sh_link, sym.st_name);
+		if (name && *name) {
+			len = strlen(name);
+			keep_import(p, o, name, len, (uint32_t)util_fnv1a(name, len));
+		}
+	}
+	o->has_symtab = true;
+	strlist_sort_uniq(&o->imports);
+}
+
+/* For a static program, the functions it links in (from .symtab, when not
+ * stripped): what a dynamic program would import, it contains.  And where
+ * its section headers name .rodata, that section alone is the read-only
+ * data searched for compiled-in strings (a large static program's
+ * read-only segments also hold its relocations and unwind tables). */
 static void read_static_functions(struct parse *p, struct elfobj *o)
 {
 	Elf *e = whole(p);
 	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	bool names = e && elf_getshdrstrndx(e, &shstrndx) == 0;
 
 	while (e && (scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
-		Elf_Data *data;
-		size_t n;
+		const char *name;
 
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize ||
-		    sh.sh_offset > p->len || sh.sh_size > p->len - sh.sh_offset)
+		if (!gelf_getshdr(scn, &sh) || sh.sh_offset > p->len ||
+		    sh.sh_size > p->len - sh.sh_offset)
 			continue;
-		data = elf_getdata(scn, NULL);
-		n = sh.sh_size / sh.sh_entsize;
-		for (size_t i = 1; data && i < n && i < 10 * MAX_DYN; i++) {
-			GElf_Sym sym;
-			const char *name;
-			uint32_t h;
-			size_t len;
-
-			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
-			    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-			    GELF_ST_BIND(sym.st_info) == STB_LOCAL)
-				continue;
-			name = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (name && *name) {
-				len = strlen(name);
-				h = (uint32_t)util_fnv1a(name, len);
-				keep_import(p, o, name, len, h);
-			}
+		if (sh.sh_type == SHT_SYMTAB && sh.sh_entsize && !o->has_symtab)
+			read_symtab(p, o, e, scn, &sh);
+		if (names && sh.sh_type == SHT_PROGBITS && sh.sh_size &&
+		    (name = elf_strptr(e, shstrndx, sh.sh_name)) && !strcmp(name, ".rodata")) {
+			o->rodata[0] = (struct elfobj_range){ sh.sh_offset, sh.sh_size };
+			o->n_rodata = 1;
 		}
-		o->has_symtab = true;
-		strlist_sort_uniq(&o->imports);
-		return;
 	}
 }
 
