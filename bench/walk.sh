@@ -24,6 +24,16 @@
 # work on the machine shows most: they run FAST_REPEAT rounds (default 15),
 # the loops BENCH_REPEAT (default 3).
 #
+# Then the same fast tools (scratchroot, -j1, libtree -vv) on the corpora
+# users point scratchroot at besides a /usr/bin: Go programs (Debian's
+# golang-built docker, podman, skopeo, umoci... and programs built here with
+# go build), static programs (qemu-user-static, busybox-static, a gcc -static
+# build) and one big shared library (libLLVM), each with its own table and
+# the targets: wall at most libtree -vv's, CPU on one thread at most 1.2x
+# libtree's, peak memory under 32 MiB (scratchroot maps no file and uses no
+# memfd: the peak RSS is all of its memory).  With OLD_SCRATCHROOT set, the
+# --list and --tree outputs of every corpus are compared with that build's.
+#
 # Environment:
 #   SCRATCHROOT   the binary (default: ../scratchroot or ../_build/scratchroot
 #                 beside this script, else scratchroot in PATH)
@@ -31,6 +41,8 @@
 #   BENCH_DIR     directory to scan (default /usr/bin)
 #   BENCH_REPEAT  runs of the loops and of lddtree (default 3)
 #   FAST_REPEAT   runs of scratchroot and libtree (default 15)
+#   OLD_SCRATCHROOT  an earlier build whose outputs must be the same
+#   CORPORA       "no" to leave the corpora out
 #
 # Needs nothing installed beyond coreutils; /usr/bin/time (Debian package
 # "time") gives peak RSS, without it the column reads n/a.  ldd executes
@@ -206,3 +218,115 @@ fi
 if [ -n "${rss[0]:-}" ]; then
 	echo "- target peak memory < 64 MiB: $(verdict "$(awk -v k="${rss[0]}" 'BEGIN { print (k < 65536) ? 1 : 0 }')")"
 fi
+
+# ---- the corpora ----
+
+[ "${CORPORA:-yes}" = no ] && exit 0
+corpus_dir=$tmp/corpora
+mkdir -p "$corpus_dir"
+
+# Go programs: those of Debian's golang packages that are installed, and two
+# built here (one with cgo, one without) when go is.
+go_files=()
+for f in /usr/bin/docker /usr/sbin/dockerd /usr/bin/dockerd /usr/bin/containerd /usr/bin/ctr \
+	/usr/bin/containerd-shim-runc-v2 /usr/bin/podman /usr/bin/skopeo /usr/bin/umoci \
+	/usr/bin/runc /usr/bin/buildah; do
+	[ -f "$f" ] && go_files+=("$f")
+done
+if command -v go >/dev/null 2>&1; then
+	for src in needs-gocerts needs-gouser; do
+		for cgo in 0 1; do
+			out=$corpus_dir/$src-cgo$cgo
+			(cd "$corpus_dir" && CGO_ENABLED=$cgo HOME=$corpus_dir GOCACHE=$corpus_dir/cache \
+				go build -o "$out" "$here/../testdata/$src.go") >/dev/null 2>&1 &&
+				go_files+=("$out")
+		done
+	done
+fi
+static_files=()
+for f in /usr/bin/qemu-*-static /bin/busybox; do
+	[ -f "$f" ] && file -L "$f" 2>/dev/null | grep -Eq 'statically linked|static-pie linked' &&
+		static_files+=("$f")
+done
+if gcc -static -o "$corpus_dir/hello-static" "$here/../testdata/hello.c" 2>/dev/null; then
+	static_files+=("$corpus_dir/hello-static")
+fi
+big_files=()
+for f in /usr/lib/x86_64-linux-gnu/libLLVM-*.so.*; do
+	[ -f "$f" ] && ! [ -L "$f" ] && big_files+=("$f")
+done
+
+PERF=
+command -v perf >/dev/null 2>&1 && perf stat -x, -e task-clock true >/dev/null 2>&1 && PERF=perf
+
+# corpus NAME FILE...: the fast tools on FILES, FAST_REPEAT rounds.
+corpus() {
+	local name=$1 k r
+	shift
+	[ $# -gt 0 ] || { echo "- $name: no such files here, left out"; echo; return; }
+	local keys_c=(sr sr1) labels=("scratchroot --list" "scratchroot --list -j1")
+	[ -n "$LT" ] && keys_c+=(lt) && labels+=("libtree -p -vv")
+	"$SR" --list "$@" >/dev/null 2>&1
+	for ((r = 1; r <= FAST_REPEAT; r++)); do
+		for k in "${keys_c[@]}"; do
+			local t0 t1 cmd
+			case $k in
+			sr) cmd=("$SR" --list "$@") ;;
+			sr1) cmd=("$SR" --list -j1 "$@") ;;
+			lt) cmd=("$LT" -p -vv "$@") ;;
+			esac
+			t0=$(now)
+			/usr/bin/time -f %M -o "$tmp/c.$k.$r" "${cmd[@]}" >/dev/null 2>&1
+			t1=$(now)
+			awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }' >"$tmp/cw.$k.$r"
+			# CPU time to the millisecond: perf's task-clock where perf
+			# runs, /usr/bin/time's 10 ms ticks otherwise.
+			if [ -n "$PERF" ]; then
+				$PERF stat -x, -e task-clock -o "$tmp/cp.$k.$r" "${cmd[@]}" >/dev/null 2>&1
+				awk -F, '/task-clock/ { printf "%.4f\n", $1 / 1000 }' "$tmp/cp.$k.$r" >"$tmp/cc.$k.$r"
+			else
+				/usr/bin/time -f %U,%S -o "$tmp/cp.$k.$r" "${cmd[@]}" >/dev/null 2>&1
+				tail -n 1 "$tmp/cp.$k.$r" | awk -F, '{ printf "%.3f\n", $1 + $2 }' >"$tmp/cc.$k.$r"
+			fi
+		done
+	done
+	declare -A cw cc cr
+	for k in "${keys_c[@]}"; do
+		cw[$k]=$(cat "$tmp"/cw."$k".* | median)
+		cc[$k]=$(cat "$tmp"/cc."$k".* | median)
+		cr[$k]=$(for r in "$tmp"/c."$k".*; do tail -n 1 "$r"; done | median)
+	done
+	echo "### $name ($# files)"
+	echo
+	echo "| tool | wall s | CPU s ($([ -n "$PERF" ] && echo "perf task-clock" || echo "time -f %U+%S")) | peak MiB |"
+	echo "|---|---:|---:|---:|"
+	for i in "${!keys_c[@]}"; do
+		k=${keys_c[$i]}
+		echo "| ${labels[$i]} | ${cw[$k]} | ${cc[$k]} | $(awk -v k="${cr[$k]}" 'BEGIN { printf "%.1f", k / 1024 }') |"
+	done
+	echo
+	if [ -n "$LT" ]; then
+		echo "- wall at most libtree -vv's: $(verdict "$(awk -v a="${cw[sr]}" -v b="${cw[lt]}" 'BEGIN { print a <= b ? 1 : 0 }')") (${cw[sr]} s vs ${cw[lt]} s)"
+		echo "- CPU on one thread at most 1.2x libtree -vv's: $(verdict "$(awk -v a="${cc[sr1]}" -v b="${cc[lt]}" 'BEGIN { print a <= 1.2 * b + 0.0005 ? 1 : 0 }')") (${cc[sr1]} s vs ${cc[lt]} s)"
+	fi
+	echo "- peak under 32 MiB: $(verdict "$(awk -v k="${cr[sr]}" 'BEGIN { print k < 32768 ? 1 : 0 }')")"
+	if [ -n "${OLD_SCRATCHROOT:-}" ]; then
+		local same=1
+		for mode in --list --tree; do
+			"$SR" "$mode" -q --no-base "$@" >"$tmp/new.out" 2>/dev/null
+			"$OLD_SCRATCHROOT" "$mode" -q "$@" 2>/dev/null | grep -v '^/etc/\(passwd\|group\)$' >"$tmp/old.out"
+			[ "$mode" = --tree ] && "$OLD_SCRATCHROOT" "$mode" -q "$@" >"$tmp/old.out" 2>/dev/null &&
+				"$SR" "$mode" -q "$@" >"$tmp/new.out" 2>/dev/null
+			cmp -s "$tmp/new.out" "$tmp/old.out" || same=0
+		done
+		echo "- --list and --tree the same as $OLD_SCRATCHROOT's: $(verdict "$same")"
+	fi
+	echo
+	rm -f "$tmp"/c.* "$tmp"/cw.* "$tmp"/cc.* "$tmp"/cp.*
+}
+
+echo "## Corpora"
+echo
+corpus "Go programs" "${go_files[@]}"
+corpus "static programs" "${static_files[@]}"
+corpus "one big shared library" "${big_files[@]}"
