@@ -276,6 +276,12 @@ r04_busybox() {
 	same_as_host T /usr/bin/busybox awk '/beta/ { n++ } END { print n }' "$W/data/data.txt"
 	# The tree has no applet links: inside busybox sh, `ls` alone is not
 	# found (as on a host without them); `busybox ls` is the way.
+	# A busybox built with its shell's standalone mode (Debian's
+	# busybox-static) runs its applets without links: nothing to judge.
+	if env -i PATH=/nonexistent /usr/bin/busybox sh -c 'ls /' >/dev/null 2>&1; then
+		note "busybox-applets not judged: this busybox runs applets without links (standalone shell)"
+		return 0
+	fi
 	host_run /usr/bin/busybox sh -c 'ls /'
 	tree_run T /usr/bin/busybox sh -c 'ls /'
 	known_vs_host busybox-applets "$(head -n 1 "$W/t.err"); 'busybox ls' works"
