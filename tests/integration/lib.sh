@@ -359,3 +359,76 @@ copy_into() {
 interp_of() {
 	readelf -lW "$1" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p'
 }
+
+# ---- Debian roots built with mmdebstrap ----
+
+# debian_root NAME SUITE ARCH PACKAGES [OPTION...]: prints the directory of
+# a Debian root (--variant=minbase, plus the comma-separated PACKAGES, and
+# more mmdebstrap OPTIONs such as a --customize-hook) for SUITE and ARCH,
+# built once and kept under $SCRATCHROOT_ROOTS (default: roots/ in the
+# build directory) for the next run.  A lock makes tests running in
+# parallel wait for one build instead of making two.  Skips (77) when
+# mmdebstrap or the archive is missing; fails when the archive is there and
+# the build fails.  The root is made again when its recipe changes.
+debian_root() {
+	_name=$1 _suite=$2 _arch=$3 _pkgs=$4
+	shift 4
+	need_root
+	need_cmd mmdebstrap flock
+	_mirror=${SCRATCHROOT_MIRROR:-http://deb.debian.org/debian}
+	_cache=${SCRATCHROOT_ROOTS:-${top_builddir:-$TD}/roots}
+	mkdir -p "$_cache"
+	_recipe="$_suite $_arch $_pkgs $_mirror $*"
+	_st=0
+	(
+		flock 9
+		if [ "$(cat "$_cache/$_name.ok" 2>/dev/null)" != "$_recipe" ]; then
+			rm -rf "$_cache/$_name" "$_cache/$_name.ok"
+			if ! mmdebstrap --quiet --variant=minbase --architectures="$_arch" \
+				--include="$_pkgs" "$@" "$_suite" "$_cache/$_name" "$_mirror" \
+				>"$_cache/$_name.log" 2>&1; then
+				rm -rf "$_cache/$_name"
+				exit 3
+			fi
+			echo "$_recipe" >"$_cache/$_name.ok"
+		fi
+	) 9>"$_cache/$_name.lock" || _st=$?
+	if [ "$_st" != 0 ]; then
+		tail -n 5 "$_cache/$_name.log" >&2
+		if command -v curl >/dev/null 2>&1 &&
+			curl -fsI --max-time 20 "$_mirror/dists/$_suite/Release" >/dev/null 2>&1; then
+			fail "mmdebstrap $_suite ($_arch) failed with the archive reachable: $_cache/$_name.log"
+		fi
+		skip "mmdebstrap $_suite ($_arch) failed: the archive $_mirror is not reachable"
+	fi
+	echo "$_cache/$_name"
+}
+
+# foreign_arch_ok ARCH: whether programs of ARCH (arm64) run in a chroot,
+# through qemu-user-static registered with binfmt_misc (flag F), mounting
+# binfmt_misc and enabling the entry when needed; skips otherwise.
+foreign_arch_ok() {
+	case $1 in
+	arm64) _q=qemu-aarch64 ;;
+	*) skip "no emulator known for $1" ;;
+	esac
+	[ -e /proc/sys/fs/binfmt_misc/status ] ||
+		mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null ||
+		skip "binfmt_misc cannot be mounted"
+	[ -e "/proc/sys/fs/binfmt_misc/$_q" ] ||
+		{ command -v update-binfmts >/dev/null 2>&1 && update-binfmts --enable "$_q" >/dev/null 2>&1; } ||
+		skip "no binfmt entry for $_q (qemu-user-static, binfmt-support)"
+	grep -q '^flags: .*F' "/proc/sys/fs/binfmt_misc/$_q" ||
+		skip "the binfmt entry for $_q lacks flag F: it would not work in a chroot"
+}
+
+# The roots the run-time tests share (each built once, see debian_root):
+# glibc 2.31, 2.41 and an arm64 2.36, with the programs they run.
+ROOT_PROGS=ca-certificates,curl,openssl,jq,ncurses-bin,less,procps,git
+root_bullseye() { debian_root bullseye bullseye amd64 "$ROOT_PROGS,gcc,libc6-dev"; }
+# en_US.UTF-8 in the locale archive, de_DE.UTF-8 as a directory of its own.
+root_trixie() {
+	debian_root trixie trixie amd64 "$ROOT_PROGS,locales" \
+		'--customize-hook=chroot "$1" localedef -i en_US -f UTF-8 en_US.UTF-8 && chroot "$1" localedef --no-archive -i de_DE -f UTF-8 de_DE.UTF-8'
+}
+root_bookworm_arm64() { debian_root bookworm-arm64 bookworm arm64 ca-certificates,curl,openssl,jq; }
