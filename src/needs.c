@@ -475,6 +475,27 @@ static void nss_module(struct ctx *c, struct dso *caller, const char *service,
 	strbuf_release(&why);
 }
 
+/* In a static program, the loader is not loaded when dlopen starts: the
+ * libc.so.6 an NSS module needs asks for it by name (ld-linux-x86-64.so.2),
+ * searched like any library, which may open another path than PT_INTERP's
+ * (bullseye: /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2, a link to
+ * ld-2.31.so, where /lib64's link leads to ld-2.31.so itself). */
+static void static_loader(struct ctx *c)
+{
+	struct dso *libc = libc_of(c->p), *interp = program_interp(c->p);
+	const struct elfobj *e = interp ? dso_elf(interp) : NULL;
+	char *path;
+
+	if (!libc || !e || !e->soname)
+		return;
+	path = walk_search_path(c->w, c->p, libc, e->soname);
+	if (path && strcmp(path, dso_path(interp)))
+		walk_dlopen(c->w, c->p, libc, path,
+			    "the loader, which libc.so.6 needs: a static program's dlopen searches for it by name",
+			    true);
+	free(path);
+}
+
 /* R2: NSS, for dynamic glibc programs, static glibc programs (which carry
  * the NSS code and its "/etc/nsswitch.conf"), and Go programs using net;
  * and /etc/hosts, which the files service (and musl, and Go) reads for
@@ -486,6 +507,7 @@ static void bundle_nss(struct ctx *c, unsigned dbs, const struct dso *by,
 	bool with = c->o->choice[BUNDLE_NSS] == BUNDLE_WITH;
 	bool detected = (c->glibc && (dbs || f->static_nss)) || (go && go->net);
 	bool hosts = (dbs & DB_HOSTS) || (go && go->net) || with;
+	bool is_static = !program_ldso(c->p);
 	struct dso *caller;
 	int minor;
 
@@ -526,6 +548,8 @@ static void bundle_nss(struct ctx *c, unsigned dbs, const struct dso *by,
 		nss_module(c, caller, "files", glibc.buf, "users, groups or hosts");
 		if (hosts)
 			nss_module(c, caller, "dns", glibc.buf, "host names in DNS");
+		if (is_static)
+			static_loader(c);
 	}
 out:
 	strbuf_release(&glibc);
