@@ -26,7 +26,7 @@
 
 static const char *const bundle_names[BUNDLE_COUNT] = {
 	"certs", "nss", "libgcc_s", "tzdata", "gconv", "locale", "netbase",
-	"dlopen-notes", "terminfo", "openssl", "base",
+	"dlopen-notes", "terminfo", "config", "base",
 };
 
 int needs_bundle(const char *name)
@@ -74,7 +74,7 @@ int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
 	int ret = 0;
 
 	if (b < 0) {
-		seterr(err, -EINVAL, "unknown bundle '%s' (certs, nss, libgcc_s, tzdata, gconv, locale, netbase, dlopen-notes, terminfo, openssl, base)",
+		seterr(err, -EINVAL, "unknown bundle '%s' (certs, nss, libgcc_s, tzdata, gconv, locale, netbase, dlopen-notes, terminfo, config, base)",
 		       name);
 		free(name);
 		return -1;
@@ -992,6 +992,8 @@ static char *terminfo_find(const struct walk *w, const struct strlist *dirs, con
 	for (size_t i = 0; i < dirs->n; i++) {
 		struct strbuf sb = STRBUF_INIT;
 
+		if (dirs->v[i][0] != '/')
+			continue;
 		strbuf_addf(&sb, "%s/%c/%s", dirs->v[i], name[0], name);
 		if (exists(w, sb.buf, true))
 			return strbuf_detach(&sb);
@@ -1106,6 +1108,7 @@ static char *openssl_dirs_read(const struct walk *w, const struct dso *d)
  * from the file and what it includes. */
 struct osslconf {
 	struct strlist kv;	/* triples */
+	char *section;		/* the current one: an included file goes on in it */
 	char *includedir;	/* .pragma includedir */
 };
 
@@ -1194,13 +1197,11 @@ static void conf_include(struct ctx *c, struct osslconf *cf, const char *file,
 static void conf_read(struct ctx *c, struct osslconf *cf, const char *path, const char *why,
 		      int depth)
 {
-	char *buf = NULL, *save = NULL, *section = xstrdup("default");
+	char *buf = NULL, *save = NULL;
 	size_t len;
 
-	if (depth > 8 || root_read_file(walk_root(c->w), path, 4u << 20, &buf, &len, NULL) < 0) {
-		free(section);
+	if (depth > 8 || root_read_file(walk_root(c->w), path, 4u << 20, &buf, &len, NULL) < 0)
 		return;
-	}
 	walk_extra(c->w, c->p, path, why, NULL, 0);
 	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *l = trim(line), *eq;
@@ -1225,17 +1226,16 @@ static void conf_read(struct ctx *c, struct osslconf *cf, const char *path, cons
 
 			if (end) {
 				*end = '\0';
-				free(section);
-				section = xstrdup(trim(l + 1));
+				free(cf->section);
+				cf->section = xstrdup(trim(l + 1));
 			}
 		} else if ((eq = strchr(l, '='))) {
 			*eq = '\0';
-			strlist_add(&cf->kv, section);
+			strlist_add(&cf->kv, cf->section);
 			strlist_add(&cf->kv, trim(l));
 			strlist_add(&cf->kv, conf_value(eq + 1));
 		}
 	}
-	free(section);
 	free(buf);
 }
 
@@ -1289,18 +1289,18 @@ static void openssl_module(struct ctx *c, struct dso *crypto, const char *dir, c
  * providers default, base and null aside, a provider NAME without a
  * "module" is MODULESDIR/NAME.so, an engine without "dynamic_path" is
  * ENGINESDIR/NAME.so. */
-static void bundle_openssl(struct ctx *c)
+static void config_openssl(struct ctx *c)
 {
 	static const char *const builtin[] = { "default", "base", "null", NULL };
 	static const char *const builtin_engines[] = { "dynamic", "rdrand", "devcrypto", NULL };
 	struct dso *crypto = by_soname(c->p, "libcrypto.so");
-	struct osslconf cf = { STRLIST_INIT, NULL };
+	struct osslconf cf = { STRLIST_INIT, NULL, NULL };
 	struct strlist dirs = STRLIST_INIT;
 	struct strbuf why = STRBUF_INIT;
 	const char *init, *sect;
 	char *d, *conf;
 
-	if (!crypto || c->o->choice[BUNDLE_OPENSSL] == BUNDLE_WITHOUT)
+	if (!crypto)
 		return;
 	d = memoized(c->w, "openssl dirs", crypto, openssl_dirs_read);
 	if (!d)
@@ -1314,6 +1314,7 @@ static void bundle_openssl(struct ctx *c)
 	conf = path_join(dirs.v[0], "openssl.cnf");
 	strbuf_addf(&why, "configuration OpenSSL (%s) reads when it starts (OPENSSLDIR/openssl.cnf)",
 		    dso_elf(crypto)->soname);
+	cf.section = xstrdup("default");
 	conf_read(c, &cf, conf, why.buf, 0);
 	free(conf);
 	init = conf_get(&cf, "default", "openssl_conf");
@@ -1362,7 +1363,79 @@ out:
 	strbuf_release(&why);
 	strlist_clear(&dirs);
 	strlist_clear(&cf.kv);
+	free(cf.section);
 	free(cf.includedir);
+}
+
+/* What libapt-pkg D has compiled in, a line each: its configuration
+ * directory (Dir::Etc, CONF_DIR: "/etc/apt" on Debian; empty when the
+ * build keeps it in code), then dpkg's tables it reads for the
+ * architecture (Dir::dpkg::cputable, ::tupletable, ::triplettable). */
+static char *apt_files_read(const struct walk *w, const struct dso *d)
+{
+	size_t len;
+	char *buf = object_rodata(w, d, &len), *dir = NULL;
+	struct strbuf tables = STRBUF_INIT, sb = STRBUF_INIT;
+	const char *pos = NULL, *s;
+
+	while (buf && (s = next_string(buf, len, "/", &pos))) {
+		size_t n = strlen(s);
+
+		if (!dir && n >= 8 && !strcmp(s + n - 8, "/etc/apt"))
+			dir = xstrdup(s);
+		else if (!strncmp(s, "/usr/share/dpkg/", 16) && !strchr(s, ' ') &&
+			 (strstr(s, "table")))
+			strbuf_addstrs(&tables, s, "\n", NULL);
+	}
+	free(buf);
+	strbuf_addstrs(&sb, dir ? dir : "", "\n", tables.buf, NULL);
+	strbuf_release(&tables);
+	free(dir);
+	return strbuf_detach(&sb);
+}
+
+/* libapt-pkg reads its configuration when it starts (apt-pkg/init.cc
+ * pkgInitConfig: Dir::Etc's apt.conf and apt.conf.d, whose absence is an
+ * error): the directory comes whole (sources, keyrings, preferences); and
+ * dpkg's architecture tables (apt-pkg/aptconfiguration.cc).  Its Debian
+ * packaging system is chosen only when /etc/debian_version, the dpkg
+ * status file or dpkg is there (apt-pkg/deb/debsystem.cc Score). */
+static void config_apt(struct ctx *c)
+{
+	struct dso *apt = by_soname(c->p, "libapt-pkg.so");
+	struct strlist files = STRLIST_INIT;
+	struct strbuf why = STRBUF_INIT;
+	char *v;
+
+	if (!apt || !(v = memoized(c->w, "apt files", apt, apt_files_read)))
+		return;
+	search_split(v, "\n", &files);
+	free(v);
+	strbuf_addf(&why, "configuration APT (%s) reads when it starts", dso_elf(apt)->soname);
+	/* (Older builds keep CONF_DIR in the code: then APT's default.) */
+	v = files.n && *files.v[0] ? files.v[0] : "/etc/apt";
+	if (exists(c->w, v, false))
+		walk_extra_tree(c->w, c->p, v, why.buf);
+	else
+		note(c, "%s is missing in the root (%s)", v, why.buf);
+	for (size_t i = 1; i < files.n; i++)
+		if (*files.v[i] && exists(c->w, files.v[i], true))
+			walk_extra(c->w, c->p, files.v[i],
+				   "dpkg's architecture table, which APT reads", NULL, 0);
+	if (exists(c->w, "/etc/debian_version", true))
+		walk_extra(c->w, c->p, "/etc/debian_version",
+			   "APT takes the system for Debian when it finds this file", NULL, 0);
+	strbuf_release(&why);
+	strlist_clear(&files);
+}
+
+/* The configuration libraries of the program read when they start. */
+static void bundle_config(struct ctx *c)
+{
+	if (c->o->choice[BUNDLE_CONFIG] == BUNDLE_WITHOUT)
+		return;
+	config_openssl(c);
+	config_apt(c);
 }
 
 /* systemd's .note.dlopen (the FDO dlopen metadata): the libraries an object
@@ -1538,8 +1611,8 @@ int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o)
 	gave(&c, BUNDLE_DLOPEN_NOTES, &size);
 	bundle_terminfo(&c);
 	gave(&c, BUNDLE_TERMINFO, &size);
-	bundle_openssl(&c);
-	gave(&c, BUNDLE_OPENSSL, &size);
+	bundle_config(&c);
+	gave(&c, BUNDLE_CONFIG, &size);
 	/* (A static glibc program links dlopen in for NSS: no news there.) */
 	if (l && (dlo = importer(p, dlopen_syms, NULL)) && dlo != libc_of(p) && !dso_is_interp(dlo) &&
 	    !dso_elf(dlo)->dlopen_notes.n)

@@ -3,8 +3,9 @@
  *
  * The failures users hit most with scratch images are files loaded after
  * start-up: libgcc_s.so.1 for pthread_cancel, NSS configuration and modules
- * for user and host lookups, CA certificates for TLS, OpenSSL's
- * configuration and the providers it activates, terminfo entries for
+ * for user and host lookups, CA certificates for TLS, the configuration
+ * libraries read when they start (OpenSSL's, with the providers it
+ * activates; APT's), terminfo entries for
  * ncurses, time zones, gconv modules, locales, and libraries named in
  * systemd's .note.dlopen.  This module decides, from
  * what the programs and their libraries import and contain, which of these
@@ -34,7 +35,7 @@ enum bundle {
 	BUNDLE_NETBASE,
 	BUNDLE_DLOPEN_NOTES,
 	BUNDLE_TERMINFO,
-	BUNDLE_OPENSSL,
+	BUNDLE_CONFIG,
 	BUNDLE_BASE,
 	BUNDLE_COUNT
 };

@@ -441,25 +441,30 @@ root_bookworm_arm64() { debian_root bookworm-arm64 bookworm arm64 ca-certificate
 # them), stdin from /dev/null, within ${CT_TIMEOUT:-30} seconds.  With
 # CT_RESOLV, that file is bound over DIR/etc/resolv.conf (as runtimes do);
 # CT_PREFIX (such as "ip netns exec NS") comes first.  Status as PROG's.
-in_root() {
-	_t=$1 _vars=
+# "$inroot" is the same as a script, for expect_run and expect_run_fails.
+inroot="$TD/in-root"
+cat >"$inroot" <<'INROOT'
+#!/bin/sh
+t=$1 vars=
+shift
+while case ${1-} in [A-Za-z_]*=*) true ;; *) false ;; esac; do
+	vars="$vars $1"
 	shift
-	while case ${1-} in [A-Za-z_]*=*) true ;; *) false ;; esac; do
-		_vars="$_vars $1"
-		shift
-	done
-	mkdir -p "$_t/proc" "$_t/dev"
-	if [ -n "${CT_RESOLV-}" ]; then
-		[ ! -L "$_t/etc/resolv.conf" ] || fail "$_t/etc/resolv.conf is a symlink: not binding over it"
-		[ -e "$_t/etc/resolv.conf" ] || { mkdir -p "$_t/etc" && : >"$_t/etc/resolv.conf"; }
-	fi
-	# shellcheck disable=SC2086
-	timeout "${CT_TIMEOUT:-30}" ${CT_PREFIX-} unshare -m sh -c '
-		t=$0
-		mount -t proc proc "$t/proc" && mount --rbind /dev "$t/dev" || exit 125
-		[ -z "${CT_RESOLV-}" ] || mount --bind "$CT_RESOLV" "$t/etc/resolv.conf" || exit 125
-		exec env -i "$@" </dev/null' "$_t" $_vars "$(command -v chroot)" "$_t" "$@"
-}
+done
+mkdir -p "$t/proc" "$t/dev"
+if [ -n "${CT_RESOLV-}" ]; then
+	[ ! -L "$t/etc/resolv.conf" ] || { echo "$t/etc/resolv.conf is a symlink" >&2; exit 125; }
+	[ -e "$t/etc/resolv.conf" ] || { mkdir -p "$t/etc" && : >"$t/etc/resolv.conf"; }
+fi
+# shellcheck disable=SC2086
+exec timeout "${CT_TIMEOUT:-30}" ${CT_PREFIX-} unshare -m sh -c '
+	t=$0
+	mount -t proc proc "$t/proc" && mount --rbind /dev "$t/dev" || exit 125
+	[ -z "${CT_RESOLV-}" ] || mount --bind "$CT_RESOLV" "$t/etc/resolv.conf" || exit 125
+	exec env -i "$@" </dev/null' "$t" $vars "$(command -v chroot)" "$t" "$@"
+INROOT
+chmod +x "$inroot"
+in_root() { "$inroot" "$@"; }
 
 # same_in IMAGE ROOT [VAR=VALUE...] PROG [ARG...]: PROG gives the same exit
 # status and output in a chroot of IMAGE as in one of ROOT (in_root); the
@@ -516,7 +521,8 @@ with_dns() {
 	while [ ! -e "$W/.dns.ready" ] && [ "$_i" -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
 	_st=0
 	if [ -e "$W/.dns.ready" ]; then
-		(CT_PREFIX="ip netns exec $_ns" CT_RESOLV="$W/resolv.conf"; export CT_RESOLV; "$@") || _st=$?
+		(CT_PREFIX="ip netns exec $_ns" CT_RESOLV="$W/resolv.conf"
+		 export CT_PREFIX CT_RESOLV; "$@") || _st=$?
 	else
 		cat "$W/.dns.log" >&2
 		_st=99
