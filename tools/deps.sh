@@ -11,10 +11,13 @@ tests="elfutils pax-utils musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 # real programs whose trees the tests build and run
 progs="curl git openssl jq sqlite3 busybox ripgrep"
 # what the run-time needs fixtures build with and read
-needs="libssl-dev libgnutls28-dev libnss3 golang-go tzdata ca-certificates netbase"
+needs="libssl-dev libgnutls28-dev libnss3 golang-go tzdata ca-certificates netbase ncurses-bin"
+# the Debian roots of the root-*.sh tests (bullseye, trixie, arm64 bookworm),
+# run in chroots, a network namespace with a DNS server for the lookups
+roots="mmdebstrap debian-archive-keyring arch-test qemu-user-static binfmt-support iproute2 python3"
 
 export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -qq
 # shellcheck disable=SC2086
-$as_root apt-get install -y -qq --no-install-recommends $build $tests $progs $needs >/dev/null
-echo "deps.sh: installed $build $tests $progs $needs"
+$as_root apt-get install -y -qq --no-install-recommends $build $tests $progs $needs $roots >/dev/null
+echo "deps.sh: installed $build $tests $progs $needs $roots"

@@ -390,7 +390,7 @@ debian_root() {
 				rm -rf --one-file-system "$_cache/$_name"
 				exit 3
 			fi
-			echo "$_recipe" >"$_cache/$_name.ok"
+			printf '%s\n' "$_recipe" >"$_cache/$_name.ok"
 		fi
 	) 9>"$_cache/$_name.lock" || _st=$?
 	if [ "$_st" != 0 ]; then
