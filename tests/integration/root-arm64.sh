@@ -29,7 +29,7 @@ arm64_programs() {
 	# shellcheck disable=SC2086
 	sr_tree -q --sysroot "$R" $PROGS
 	expect_rc 0
-	expect_out_has "/usr/bin/curl (ELF64 AArch64, dynamic, glibc)" \
+	expect_out_has "/usr/bin/curl (ELF64 aarch64, dynamic, glibc)" \
 		"    file /usr/lib/ssl/openssl.cnf  [configuration OpenSSL (libcrypto.so.3) reads when it starts (OPENSSLDIR/openssl.cnf)]"
 	step "--without certs: OpenSSL has no CA bundle"
 	# shellcheck disable=SC2086
