@@ -622,6 +622,12 @@ root_terminfo() {
 	fails_in "$W/T2" TERM=xterm-256color tput colors
 }
 
+# root_copy ROOT DIR: a copy of ROOT at DIR to add files to, sharing the
+# root's files (hard links) when both are on one file system.
+root_copy() {
+	cp -al "$1" "$2" 2>/dev/null || { rm -rf "$2"; cp -a "$1" "$2"; }
+}
+
 # use_root FUNC: sets R to the directory of the root FUNC (root_trixie...)
 # builds, or ends the script or scenario the way FUNC ended (skipped, failed).
 use_root() {

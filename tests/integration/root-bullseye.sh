@@ -25,7 +25,7 @@ bullseye_is_2_31() {
 # A static program built in the root: glibc 2.31's static NSS dlopens
 # libnss_files.so.2, which needs the shared libc.so.6 and the loader.
 static_nss_program() {
-	cp -al "$R" "$W/S"
+	root_copy "$R" "$W/S"
 	mkdir -p "$W/S/opt"
 	cp "$srcdir/testdata/needs-users.c" "$W/S/opt/"
 	in_root "$W/S" PATH=/usr/bin:/bin gcc -static -O1 -o /opt/users /opt/needs-users.c \

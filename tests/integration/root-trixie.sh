@@ -22,7 +22,7 @@ trixie_is_2_41() {
 # needs-locale built on the host (glibc 2.36 runs on 2.41) in a copy of
 # the root that shares its files.
 locales_of_the_root() {
-	cp -al "$R" "$W/S"
+	root_copy "$R" "$W/S"
 	mkdir -p "$W/S/opt"
 	cc -O1 -o "$W/S/opt/locale" "$srcdir/testdata/needs-locale.c"
 	[ -d "$R/usr/lib/locale/de_DE.utf8" ] && [ -f "$R/usr/lib/locale/locale-archive" ] ||
