@@ -40,5 +40,5 @@ arm64_programs() {
 	fails_in "$W/T2" openssl x509 -noout -subject -in /usr/lib/ssl/cert.pem
 }
 
-scenario A01 "arm64 bookworm: curl, openssl, jq, id, getent under qemu-user-static" arm64_programs
+scenario Q01 "arm64 bookworm: curl, openssl, jq, id, getent under qemu-user-static" arm64_programs
 finish
