@@ -257,6 +257,26 @@ static int scan_version(const char *buf, size_t len)
 	return (int)strtol(p, NULL, 10);
 }
 
+int ldso_libc_minor(const char *buf, size_t len, const struct strlist *verdef)
+{
+	int best = buf ? scan_version(buf, len) : 0;
+
+	if (best)
+		return best;
+	for (size_t i = 0; verdef && i < verdef->n; i++) {
+		const char *v = verdef->v[i];
+		char *end;
+		long n;
+
+		if (strncmp(v, "GLIBC_2.", 8) || v[8] < '0' || v[8] > '9')
+			continue;
+		n = strtol(v + 8, &end, 10);
+		if ((*end == '\0' || *end == '.') && n > 0 && n < 1000 && (int)n > best)
+			best = (int)n;
+	}
+	return best;
+}
+
 static void glibc_facts(struct ldso *l, const struct root *r)
 {
 	char *buf = NULL, *cache = NULL;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -25,7 +26,7 @@
 
 static const char *const bundle_names[BUNDLE_COUNT] = {
 	"certs", "nss", "libgcc_s", "tzdata", "gconv", "locale", "netbase",
-	"dlopen-notes", "base",
+	"dlopen-notes", "terminfo", "config", "base",
 };
 
 int needs_bundle(const char *name)
@@ -38,7 +39,7 @@ int needs_bundle(const char *name)
 
 /* Whether ARG names something of bundle B in a directory of the root: a
  * time zone (TZif file names under zoneinfo, with '/': "Europe/Paris"), a
- * charset or a locale (a single name).  Never absolute, never "..", no
+ * charset, a locale or a terminal (a single name).  Never absolute, never "..", no
  * empty component. */
 static bool arg_ok(enum bundle b, const char *arg)
 {
@@ -73,7 +74,7 @@ int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
 	int ret = 0;
 
 	if (b < 0) {
-		seterr(err, -EINVAL, "unknown bundle '%s' (certs, nss, libgcc_s, tzdata, gconv, locale, netbase, dlopen-notes, base)",
+		seterr(err, -EINVAL, "unknown bundle '%s' (certs, nss, libgcc_s, tzdata, gconv, locale, netbase, dlopen-notes, terminfo, config, base)",
 		       name);
 		free(name);
 		return -1;
@@ -81,7 +82,8 @@ int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
 	free(name);
 	if (eq && !with)
 		return seterr(err, -EINVAL, "--without takes no '=' list"), -1;
-	if (eq && b != BUNDLE_TZDATA && b != BUNDLE_GCONV && b != BUNDLE_LOCALE)
+	if (eq && b != BUNDLE_TZDATA && b != BUNDLE_GCONV && b != BUNDLE_LOCALE &&
+	    b != BUNDLE_TERMINFO)
 		return seterr(err, -EINVAL, "bundle '%s' takes no '=' list", bundle_names[b]), -1;
 	o->choice[b] = with ? BUNDLE_WITH : BUNDLE_WITHOUT;
 	strlist_clear(&o->args[b]);
@@ -93,7 +95,7 @@ int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
 		if (!arg_ok(b, parts.v[i]))
 			ret = seterr(err, -EINVAL, "'%s' is not a %s name", parts.v[i],
 				     b == BUNDLE_TZDATA ? "time zone" : b == BUNDLE_GCONV ? "charset"
-				     : "locale");
+				     : b == BUNDLE_TERMINFO ? "terminal" : "locale");
 		else
 			strlist_add(&o->args[b], parts.v[i]);
 	}
@@ -387,7 +389,8 @@ static unsigned nss_databases(const struct program *p, const struct dso **by)
 }
 
 static const char nsswitch[] =
-	"# Written by scratchroot: only the services built into glibc 2.34 and later.\n"
+	"# Written by scratchroot: the files and dns services only (built into\n"
+	"# glibc 2.34 and later, libnss_files.so.2 and libnss_dns.so.2 before).\n"
 	"passwd:         files\n"
 	"group:          files\n"
 	"shadow:         files\n"
@@ -399,29 +402,119 @@ static const char nsswitch[] =
 	"rpc:            files\n"
 	"netgroup:       files\n";
 
-/* The glibc release of the program's loader, or of the root's default
- * loader for a static program; 0 when unknown. */
-static int glibc_minor(const struct ctx *c)
+struct needs_facts {
+	bool is_go, static_nss;
+	bool old_nss;		/* a static glibc 2.32 or older: NSS by name, no nss_module.c */
+	struct gofacts go;
+};
+
+static char *memoized(struct walk *w, const char *kind, const struct dso *d,
+		      char *(*read)(const struct walk *, const struct dso *));
+
+/* The glibc release of C library D (ldso_libc_minor), as a string. */
+static char *libc_minor_read(const struct walk *w, const struct dso *d)
+{
+	size_t len = 0;
+	char *buf = object_rodata(w, d, &len);
+	int minor = ldso_libc_minor(buf, len, &dso_elf(d)->verdef);
+	struct strbuf sb = STRBUF_INIT;
+
+	free(buf);
+	if (!minor)
+		return NULL;
+	strbuf_addf(&sb, "%d", minor);
+	return strbuf_detach(&sb);
+}
+
+/*
+ * The glibc release the program runs with, 0 when unknown (E4): the
+ * program's own libc.so.6 (its banner or version definitions, so a root of
+ * glibc 2.31, whose loader names no release, is told apart from the host),
+ * else its loader's; for a static program, its own NSS code (2.32 and
+ * older build module names without nss_module.c's "libnss_%s.so%s"), else
+ * the root's default loader.
+ */
+static int glibc_minor(struct ctx *c, const struct needs_facts *f)
 {
 	const struct elfobj *e = program_elf(c->p);
+	struct dso *libc = program_ldso(c->p) ? libc_of(c->p) : NULL;
 	const char *interp;
+	int minor = 0;
 
+	if (libc && !dso_is_interp(libc)) {
+		char *v = memoized(c->w, "glibc release", libc, libc_minor_read);
+
+		minor = v ? atoi(v) : 0;
+		free(v);
+	}
+	if (minor)
+		return minor;
 	if (program_ldso(c->p))
 		return program_ldso(c->p)->glibc_minor;
+	if (f->old_nss)
+		return 32;
 	interp = ldso_default_interp(e->e_machine, e->ei_class, e->e_flags);
 	return interp ? walk_ldso(c->w, interp, e, false)->glibc_minor : 0;
 }
 
-/* R2: NSS, for dynamic glibc programs, static glibc programs (which carry
- * the NSS code and its "/etc/nsswitch.conf"), and Go programs using net. */
-static void bundle_nss(struct ctx *c, unsigned dbs, const struct dso *by, bool static_nss,
-		       const struct gofacts *go)
+/* Loads NSS module libnss_SERVICE.so.2 the way glibc 2.33 and older do
+ * (nss/nsswitch.c nss_load_library: __libc_dlopen of the bare name, so
+ * searched from libc.so.6 as any dlopen of it, G14). */
+static void nss_module(struct ctx *c, struct dso *caller, const char *service,
+		       const char *glibc, const char *what)
 {
-	struct strbuf why = STRBUF_INIT;
-	bool detected = (c->glibc && (dbs || static_nss)) || (go && go->net);
+	struct strbuf name = STRBUF_INIT, why = STRBUF_INIT;
+
+	strbuf_addf(&name, "libnss_%s.so.2", service);
+	strbuf_addf(&why, "NSS module of '%s' for %s: %s loads libnss_%s.so.2 (2.34 built it in)",
+		    service, what, glibc, service);
+	if (!walk_dlopen(c->w, c->p, caller, name.buf, why.buf, true))
+		program_diag(c->p, DIAG_WARNING, true, program_path(c->p),
+			     "%s is not in the root: %s will find no %s", name.buf, glibc, what);
+	strbuf_release(&name);
+	strbuf_release(&why);
+}
+
+/* In a static program, the loader is not loaded when dlopen starts: the
+ * libc.so.6 an NSS module needs asks for it by name (ld-linux-x86-64.so.2),
+ * searched like any library, which may open another path than PT_INTERP's
+ * (bullseye: /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2, a link to
+ * ld-2.31.so, where /lib64's link leads to ld-2.31.so itself). */
+static void static_loader(struct ctx *c)
+{
+	struct dso *libc = libc_of(c->p), *interp = program_interp(c->p);
+	const struct elfobj *e = interp ? dso_elf(interp) : NULL;
+	char *path;
+
+	if (!libc || !e || !e->soname)
+		return;
+	path = walk_search_path(c->w, c->p, libc, e->soname);
+	if (path && strcmp(path, dso_path(interp)))
+		walk_dlopen(c->w, c->p, libc, path,
+			    "the loader, which libc.so.6 needs: a static program's dlopen searches for it by name",
+			    true);
+	free(path);
+}
+
+/* R2: NSS, for dynamic glibc programs, static glibc programs (which carry
+ * the NSS code and its "/etc/nsswitch.conf"), and Go programs using net;
+ * and /etc/hosts, which the files service (and musl, and Go) reads for
+ * host names. */
+static void bundle_nss(struct ctx *c, unsigned dbs, const struct dso *by,
+		       const struct needs_facts *f, const struct gofacts *go)
+{
+	struct strbuf why = STRBUF_INIT, glibc = STRBUF_INIT;
+	bool with = c->o->choice[BUNDLE_NSS] == BUNDLE_WITH;
+	bool detected = (c->glibc && (dbs || f->static_nss)) || (go && go->net);
+	bool hosts = (dbs & DB_HOSTS) || (go && go->net) || with;
+	bool is_static = !program_ldso(c->p);
 	struct dso *caller;
 	int minor;
 
+	if (c->musl && wanted(c, BUNDLE_NSS, dbs & DB_HOSTS) && exists(c->w, "/etc/hosts", true))
+		walk_extra(c->w, c->p, "/etc/hosts",
+			   "host names musl reads before asking DNS (the root's; a container runtime usually mounts its own)",
+			   NULL, 0);
 	if (!wanted(c, BUNDLE_NSS, detected))
 		goto out;
 	if (by)
@@ -430,25 +523,36 @@ static void bundle_nss(struct ctx *c, unsigned dbs, const struct dso *by, bool s
 					      ? "contains" : "imports");
 	else if (go && go->net)
 		strbuf_addstr(&why, "Go's net package reads it to choose its resolver");
-	else if (static_nss)
+	else if (f->static_nss)
 		strbuf_addstr(&why, "NSS configuration of a static glibc program");
 	else
 		strbuf_addstr(&why, "--with nss");
 	walk_extra(c->w, c->p, "/etc/nsswitch.conf", why.buf, nsswitch, sizeof(nsswitch) - 1);
-	/* Before 2.34, files and dns were modules (R2, G17): a static program
+	/* 'hosts: files' reads /etc/hosts first: the root's, when it has one
+	 * (getent hosts localhost answers from it, not from DNS). */
+	if (hosts && exists(c->w, "/etc/hosts", true))
+		walk_extra(c->w, c->p, "/etc/hosts",
+			   "host names the files service reads before DNS ('hosts: files dns'; the root's, a container runtime usually mounts its own)",
+			   NULL, 0);
+	/* Before 2.34, files and dns were modules (R2): a static program
 	 * then needs the shared C library and loader to load them. */
-	minor = glibc_minor(c);
-	if (c->glibc && minor && minor < 34) {
+	minor = c->glibc ? glibc_minor(c, f) : 0;
+	if (minor && minor < 34) {
+		if (!program_ldso(c->p) && f->old_nss)
+			strbuf_addstr(&glibc, "a static glibc older than 2.33");
+		else
+			strbuf_addf(&glibc, "glibc 2.%d", minor);
 		if (!program_interp(c->p))
 			walk_attach_loader(c->w, c->p);
 		caller = libc_of(c->p) ? libc_of(c->p) : program_main(c->p);
-		walk_dlopen(c->w, c->p, caller, "libnss_files.so.2",
-			    "NSS module for 'files' (glibc before 2.34)", true);
-		if (dbs & DB_HOSTS || c->o->choice[BUNDLE_NSS] == BUNDLE_WITH)
-			walk_dlopen(c->w, c->p, caller, "libnss_dns.so.2",
-				    "NSS module for 'dns' (glibc before 2.34)", true);
+		nss_module(c, caller, "files", glibc.buf, "users, groups or hosts");
+		if (hosts)
+			nss_module(c, caller, "dns", glibc.buf, "host names in DNS");
+		if (is_static)
+			static_loader(c);
 	}
 out:
+	strbuf_release(&glibc);
 	strbuf_release(&why);
 }
 
@@ -847,6 +951,493 @@ static void bundle_locale(struct ctx *c)
 	}
 }
 
+/* The terminal descriptions containers meet most (TERM in docker run -t,
+ * tmux, screen, the Linux console, serial lines, CI logs). */
+static const char *const common_terms[] = {
+	"xterm", "xterm-256color", "screen", "screen-256color", "tmux", "tmux-256color",
+	"linux", "vt100", "vt220", "dumb", NULL };
+
+/* The terminfo directories compiled into ncurses' library D: its
+ * TERMINFO_DIRS list ("/etc/terminfo:/lib/terminfo:/usr/share/terminfo" on
+ * Debian), or else its single default TERMINFO directory; ':'-separated. */
+static char *terminfo_dirs_read(const struct walk *w, const struct dso *d)
+{
+	size_t len;
+	char *buf = object_rodata(w, d, &len), *list = NULL, *one = NULL;
+	const char *pos = NULL, *s;
+
+	while (buf && !list && (s = next_string(buf, len, "/", &pos))) {
+		size_t n = strlen(s);
+
+		if (!strstr(s, "terminfo") || strchr(s, '%') || strchr(s, ' '))
+			continue;
+		if (strchr(s, ':'))
+			list = xstrdup(s);
+		else if (!one && n > 9 && !strcmp(s + n - 9, "/terminfo"))
+			one = xstrdup(s);
+	}
+	free(buf);
+	if (list) {
+		free(one);
+		return list;
+	}
+	return one;
+}
+
+/* The first description of terminal NAME in DIRS, as ncurses looks for it
+ * (tinfo/read_entry.c: DIR/<first letter>/NAME, or DIR/<its hex code>/NAME
+ * on file systems that fold case); NULL when none.  Caller frees. */
+static char *terminfo_find(const struct walk *w, const struct strlist *dirs, const char *name)
+{
+	for (size_t i = 0; i < dirs->n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (dirs->v[i][0] != '/')
+			continue;
+		strbuf_addf(&sb, "%s/%c/%s", dirs->v[i], name[0], name);
+		if (exists(w, sb.buf, true))
+			return strbuf_detach(&sb);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s/%02x/%s", dirs->v[i], (unsigned char)name[0], name);
+		if (exists(w, sb.buf, true))
+			return strbuf_detach(&sb);
+		strbuf_release(&sb);
+	}
+	return NULL;
+}
+
+/* ncurses reads a terminal's description when a program starts up the
+ * terminal (setupterm, tgetent, initscr): libtinfo, or libncurses(w)
+ * where the two are one library. */
+static void bundle_terminfo(struct ctx *c)
+{
+	static const char *const libs[] = { "libtinfo.so", "libtinfow.so", "libncursesw.so",
+					    "libncurses.so", NULL };
+	const struct strlist *extra = &c->o->args[BUNDLE_TERMINFO];
+	struct strlist dirs = STRLIST_INIT, names = STRLIST_INIT;
+	struct strbuf why = STRBUF_INIT;
+	struct dso *lib = NULL;
+	char *list = NULL;
+	size_t n_common;
+
+	if (c->o->choice[BUNDLE_TERMINFO] == BUNDLE_WITHOUT)
+		return;
+	for (const char *const *l = libs; *l && !list; l++) {
+		struct dso *d = by_soname(c->p, *l);
+
+		if (!d)
+			continue;
+		list = memoized(c->w, "terminfo dirs", d, terminfo_dirs_read);
+		if (!lib || list)
+			lib = d;
+	}
+	if (!lib && c->o->choice[BUNDLE_TERMINFO] != BUNDLE_WITH)
+		return;
+	if (!list) {
+		/* Debian's and Fedora's configure lists, the usual places. */
+		list = xstrdup("/etc/terminfo:/lib/terminfo:/usr/share/terminfo");
+		if (lib)
+			note(c, "%s names no terminfo directory: looked in %s", dso_path(lib), list);
+	}
+	search_split(list, ":", &dirs);
+	for (const char *const *t = common_terms; *t; t++)
+		strlist_add(&names, *t);
+	n_common = names.n;
+	strlist_add_all(&names, extra);
+	for (size_t i = 0; i < names.n; i++) {
+		bool asked = i >= n_common;
+		const char *name = names.v[i];
+		char *path = terminfo_find(c->w, &dirs, name);
+
+		if (!path) {
+			if (asked)
+				problem_of(c, "--with terminfo: no description of terminal '%s' in %s",
+					   name, list);
+			continue;
+		}
+		strbuf_reset(&why);
+		if (asked)
+			strbuf_addf(&why, "terminal description for TERM=%s (--with terminfo)", name);
+		else
+			strbuf_addf(&why, "terminal description for TERM=%s, which %s reads (--with terminfo=NAME adds others)",
+				    name, lib ? dso_elf(lib)->soname : "ncurses");
+		walk_extra(c->w, c->p, path, why.buf, NULL, 0);
+		free(path);
+	}
+	strbuf_release(&why);
+	strlist_clear(&names);
+	strlist_clear(&dirs);
+	free(list);
+}
+
+/* The quoted value after KEY (such as "MODULESDIR: \"") in BUF, or NULL. */
+static char *quoted_after(const char *buf, size_t len, const char *key)
+{
+	const char *pos = NULL, *s = next_string(buf, len, key, &pos), *q;
+	size_t n = strlen(key);
+
+	if (!s || !(q = strchr(s + n, '"')) || q == s + n)
+		return NULL;
+	return xstrndup(s + n, (size_t)(q - s - n));
+}
+
+/* OpenSSL's OPENSSLDIR, MODULESDIR and ENGINESDIR as compiled into libcrypto
+ * D (the strings OpenSSL_version() returns), a line each, empty when
+ * absent (1.1 has no MODULESDIR). */
+static char *openssl_dirs_read(const struct walk *w, const struct dso *d)
+{
+	static const char *const keys[] = { "OPENSSLDIR: \"", "MODULESDIR: \"", "ENGINESDIR: \"",
+					    NULL };
+	struct strbuf sb = STRBUF_INIT;
+	size_t len;
+	char *buf = object_rodata(w, d, &len);
+
+	if (!buf)
+		return NULL;
+	for (const char *const *k = keys; *k; k++) {
+		char *v = quoted_after(buf, len, *k);
+
+		strbuf_addstrs(&sb, v ? v : "", "\n", NULL);
+		free(v);
+	}
+	free(buf);
+	return strbuf_detach(&sb);
+}
+
+/* An OpenSSL configuration as read: every (section, key, value), in order,
+ * from the file and what it includes. */
+struct osslconf {
+	struct strlist kv;	/* triples */
+	char *section;		/* the current one: an included file goes on in it */
+	char *includedir;	/* .pragma includedir */
+};
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* A value without its comment and quotes. */
+static char *conf_value(char *v)
+{
+	char q = 0;
+
+	for (char *s = v; *s; s++) {
+		if (q && *s == q)
+			q = 0;
+		else if (!q && (*s == '"' || *s == '\''))
+			q = *s;
+		else if (!q && *s == '#') {
+			*s = '\0';
+			break;
+		}
+	}
+	v = trim(v);
+	if ((v[0] == '"' || v[0] == '\'') && strlen(v) > 1 && v[strlen(v) - 1] == v[0]) {
+		v[strlen(v) - 1] = '\0';
+		v++;
+	}
+	return v;
+}
+
+static void conf_read(struct ctx *c, struct osslconf *cf, const char *path, const char *why,
+		      int depth);
+
+/* .include TARGET of FILE (crypto/conf/conf_def.c process_include): a file,
+ * or a directory whose *.cnf and *.conf files are read; a relative TARGET
+ * is taken from .pragma includedir, else from the working directory. */
+static void conf_include(struct ctx *c, struct osslconf *cf, const char *file,
+			 const char *target, int depth)
+{
+	struct strbuf why = STRBUF_INIT;
+	char *path = NULL;
+	struct stat st;
+
+	if (target[0] != '/' && !cf->includedir) {
+		note(c, "%s includes '%s', which OpenSSL opens from the working directory: add it with --add",
+		     file, target);
+		return;
+	}
+	path = target[0] == '/' ? xstrdup(target) : path_join(cf->includedir, target);
+	strbuf_addf(&why, "OpenSSL configuration included by %s", file);
+	if (root_resolve(walk_root(c->w), path, NULL, NULL, &st, NULL) < 0)
+		note(c, "%s includes %s, which is missing in the root", file, path);
+	else if (S_ISDIR(st.st_mode)) {
+		struct strlist names = STRLIST_INIT;
+
+		list_dir(c->w, path, &names);
+		strlist_sort_uniq(&names);
+		for (size_t i = 0; i < names.n; i++) {
+			size_t n = strlen(names.v[i]);
+			char *f;
+
+			if (!(n > 4 && !strcmp(names.v[i] + n - 4, ".cnf")) &&
+			    !(n > 5 && !strcmp(names.v[i] + n - 5, ".conf")))
+				continue;
+			f = path_join(path, names.v[i]);
+			conf_read(c, cf, f, why.buf, depth + 1);
+			free(f);
+		}
+		strlist_clear(&names);
+	} else {
+		conf_read(c, cf, path, why.buf, depth + 1);
+	}
+	strbuf_release(&why);
+	free(path);
+}
+
+/* Reads configuration file PATH into CF, and adds it to the image. */
+static void conf_read(struct ctx *c, struct osslconf *cf, const char *path, const char *why,
+		      int depth)
+{
+	char *buf = NULL, *save = NULL;
+	size_t len;
+
+	if (depth > 8 || root_read_file(walk_root(c->w), path, 4u << 20, &buf, &len, NULL) < 0)
+		return;
+	walk_extra(c->w, c->p, path, why, NULL, 0);
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *l = trim(line), *eq;
+
+		if (!*l || *l == '#')
+			continue;
+		if (!strncmp(l, ".include", 8) || !strncmp(l, ".pragma", 7)) {
+			bool inc = l[1] == 'i';
+			char *v = trim(l + (inc ? 8 : 7));
+
+			if (*v == '=')
+				v = trim(v + 1);
+			v = conf_value(v);
+			if (inc && *v)
+				conf_include(c, cf, path, v, depth);
+			else if (!inc && !strncmp(v, "includedir:", 11)) {
+				free(cf->includedir);
+				cf->includedir = xstrdup(trim(v + 11));
+			}
+		} else if (*l == '[') {
+			char *end = strchr(l, ']');
+
+			if (end) {
+				*end = '\0';
+				free(cf->section);
+				cf->section = xstrdup(trim(l + 1));
+			}
+		} else if ((eq = strchr(l, '='))) {
+			*eq = '\0';
+			strlist_add(&cf->kv, cf->section);
+			strlist_add(&cf->kv, trim(l));
+			strlist_add(&cf->kv, conf_value(eq + 1));
+		}
+	}
+	free(buf);
+}
+
+/* The last value of KEY in SECTION, or NULL. */
+static const char *conf_get(const struct osslconf *cf, const char *section, const char *key)
+{
+	const char *v = NULL;
+
+	for (size_t i = 0; i + 2 < cf->kv.n; i += 3)
+		if (!strcmp(cf->kv.v[i], section) && !strcmp(cf->kv.v[i + 1], key))
+			v = cf->kv.v[i + 2];
+	return v;
+}
+
+static bool conf_false(const char *v)
+{
+	static const char *const no[] = { "0", "no", "false", "off", "n", "f", NULL };
+
+	for (const char *const *s = no; *s; s++)
+		if (!strcasecmp(v, *s))
+			return true;
+	return false;
+}
+
+/* Loads an OpenSSL module PATH (a provider or an engine) as libcrypto
+ * CRYPTO's DSO_load does: dlopen of the full path. */
+static void openssl_module(struct ctx *c, struct dso *crypto, const char *dir, const char *file,
+			   const char *what, const char *name)
+{
+	struct strbuf why = STRBUF_INIT;
+	char *path = file[0] == '/' ? xstrdup(file) : dir && *dir ? path_join(dir, file) : NULL;
+
+	if (!path) {
+		note(c, "OpenSSL's configuration loads %s '%s', but libcrypto names no directory for it",
+		     what, name);
+		return;
+	}
+	strbuf_addf(&why, "OpenSSL %s '%s', which its configuration loads", what, name);
+	if (!exists(c->w, path, true) || !walk_dlopen(c->w, c->p, crypto, path, why.buf, true))
+		program_diag(c->p, DIAG_WARNING, true, program_path(c->p),
+			     "OpenSSL's configuration loads %s '%s', but %s is not in the root", what,
+			     name, path);
+	strbuf_release(&why);
+	free(path);
+}
+
+/* R8, R11: the configuration libcrypto reads at initialisation
+ * (OPENSSLDIR/openssl.cnf; crypto/conf/conf_mod.c), with what it includes,
+ * and the providers it activates and the engines it loads
+ * (crypto/provider_conf.c, crypto/engine/eng_cnf.c): the built-in
+ * providers default, base and null aside, a provider NAME without a
+ * "module" is MODULESDIR/NAME.so, an engine without "dynamic_path" is
+ * ENGINESDIR/NAME.so. */
+static void config_openssl(struct ctx *c)
+{
+	static const char *const builtin[] = { "default", "base", "null", NULL };
+	static const char *const builtin_engines[] = { "dynamic", "rdrand", "devcrypto", NULL };
+	struct dso *crypto = by_soname(c->p, "libcrypto.so");
+	struct osslconf cf = { STRLIST_INIT, NULL, NULL };
+	struct strlist dirs = STRLIST_INIT;
+	struct strbuf why = STRBUF_INIT;
+	const char *init, *sect;
+	char *d, *conf;
+
+	if (!crypto)
+		return;
+	d = memoized(c->w, "openssl dirs", crypto, openssl_dirs_read);
+	if (!d)
+		return;
+	search_split(d, "\n", &dirs);
+	free(d);
+	while (dirs.n < 3)
+		strlist_add(&dirs, "");
+	if (!*dirs.v[0])
+		goto out;
+	conf = path_join(dirs.v[0], "openssl.cnf");
+	strbuf_addf(&why, "configuration OpenSSL (%s) reads when it starts (OPENSSLDIR/openssl.cnf)",
+		    dso_elf(crypto)->soname);
+	cf.section = xstrdup("default");
+	conf_read(c, &cf, conf, why.buf, 0);
+	free(conf);
+	init = conf_get(&cf, "default", "openssl_conf");
+	if (!init)
+		goto out;
+	if ((sect = conf_get(&cf, init, "providers")))
+		for (size_t i = 0; i + 2 < cf.kv.n; i += 3) {
+			const char *name = cf.kv.v[i + 1], *ps = cf.kv.v[i + 2], *act, *mod;
+			struct strbuf file = STRBUF_INIT;
+			bool is_builtin = false;
+
+			if (strcmp(cf.kv.v[i], sect))
+				continue;
+			act = conf_get(&cf, ps, "activate");
+			mod = conf_get(&cf, ps, "module");
+			for (const char *const *b = builtin; *b; b++)
+				is_builtin |= !strcmp(name, *b);
+			if (!act || conf_false(act) || (is_builtin && !mod))
+				continue;
+			strbuf_addstr(&file, mod ? mod : name);
+			if (!mod)
+				strbuf_addstr(&file, ".so");
+			openssl_module(c, crypto, dirs.v[1], file.buf, "provider", name);
+			strbuf_release(&file);
+		}
+	if ((sect = conf_get(&cf, init, "engines")))
+		for (size_t i = 0; i + 2 < cf.kv.n; i += 3) {
+			const char *name = cf.kv.v[i + 1], *es = cf.kv.v[i + 2], *id, *path;
+			struct strbuf file = STRBUF_INIT;
+			bool is_builtin = false;
+
+			if (strcmp(cf.kv.v[i], sect))
+				continue;
+			id = conf_get(&cf, es, "engine_id");
+			id = id ? id : name;
+			path = conf_get(&cf, es, "dynamic_path");
+			for (const char *const *b = builtin_engines; *b; b++)
+				is_builtin |= !strcmp(id, *b);
+			if (!path && is_builtin)
+				continue;
+			strbuf_addstrs(&file, path ? path : id, path ? "" : ".so", NULL);
+			openssl_module(c, crypto, dirs.v[2], file.buf, "engine", id);
+			strbuf_release(&file);
+		}
+out:
+	strbuf_release(&why);
+	strlist_clear(&dirs);
+	strlist_clear(&cf.kv);
+	free(cf.section);
+	free(cf.includedir);
+}
+
+/* What libapt-pkg D has compiled in, a line each: its configuration
+ * directory (Dir::Etc, CONF_DIR: "/etc/apt" on Debian; empty when the
+ * build keeps it in code), then dpkg's tables it reads for the
+ * architecture (Dir::dpkg::cputable, ::tupletable, ::triplettable). */
+static char *apt_files_read(const struct walk *w, const struct dso *d)
+{
+	size_t len;
+	char *buf = object_rodata(w, d, &len), *dir = NULL;
+	struct strbuf tables = STRBUF_INIT, sb = STRBUF_INIT;
+	const char *pos = NULL, *s;
+
+	while (buf && (s = next_string(buf, len, "/", &pos))) {
+		size_t n = strlen(s);
+
+		if (!dir && n >= 8 && !strcmp(s + n - 8, "/etc/apt"))
+			dir = xstrdup(s);
+		else if (!strncmp(s, "/usr/share/dpkg/", 16) && !strchr(s, ' ') &&
+			 (strstr(s, "table")))
+			strbuf_addstrs(&tables, s, "\n", NULL);
+	}
+	free(buf);
+	strbuf_addstrs(&sb, dir ? dir : "", "\n", tables.buf, NULL);
+	strbuf_release(&tables);
+	free(dir);
+	return strbuf_detach(&sb);
+}
+
+/* libapt-pkg reads its configuration when it starts (apt-pkg/init.cc
+ * pkgInitConfig: Dir::Etc's apt.conf and apt.conf.d, whose absence is an
+ * error): the directory comes whole (sources, keyrings, preferences); and
+ * dpkg's architecture tables (apt-pkg/aptconfiguration.cc).  Its Debian
+ * packaging system is chosen only when /etc/debian_version, the dpkg
+ * status file or dpkg is there (apt-pkg/deb/debsystem.cc Score). */
+static void config_apt(struct ctx *c)
+{
+	struct dso *apt = by_soname(c->p, "libapt-pkg.so");
+	struct strlist files = STRLIST_INIT;
+	struct strbuf why = STRBUF_INIT;
+	char *v;
+
+	if (!apt || !(v = memoized(c->w, "apt files", apt, apt_files_read)))
+		return;
+	search_split(v, "\n", &files);
+	free(v);
+	strbuf_addf(&why, "configuration APT (%s) reads when it starts", dso_elf(apt)->soname);
+	/* (Older builds keep CONF_DIR in the code: then APT's default.) */
+	v = files.n && *files.v[0] ? files.v[0] : "/etc/apt";
+	if (exists(c->w, v, false))
+		walk_extra_tree(c->w, c->p, v, why.buf);
+	else
+		note(c, "%s is missing in the root (%s)", v, why.buf);
+	for (size_t i = 1; i < files.n; i++)
+		if (*files.v[i] && exists(c->w, files.v[i], true))
+			walk_extra(c->w, c->p, files.v[i],
+				   "dpkg's architecture table, which APT reads", NULL, 0);
+	if (exists(c->w, "/etc/debian_version", true))
+		walk_extra(c->w, c->p, "/etc/debian_version",
+			   "APT takes the system for Debian when it finds this file", NULL, 0);
+	strbuf_release(&why);
+	strlist_clear(&files);
+}
+
+/* The configuration libraries of the program read when they start. */
+static void bundle_config(struct ctx *c)
+{
+	if (c->o->choice[BUNDLE_CONFIG] == BUNDLE_WITHOUT)
+		return;
+	config_openssl(c);
+	config_apt(c);
+}
+
 /* systemd's .note.dlopen (the FDO dlopen metadata): the libraries an object
  * may dlopen, each with a priority. */
 static void bundle_dlopen_notes(struct ctx *c)
@@ -905,11 +1496,6 @@ static void bundle_dlopen_notes(struct ctx *c)
 		}
 	}
 }
-
-struct needs_facts {
-	bool is_go, static_nss;
-	struct gofacts go;
-};
 
 static void facts_free(void *p)
 {
@@ -971,6 +1557,9 @@ void needs_prepare(struct walk *w, struct program *p)
 	/* glibc's NSS code names its configuration file in .rodata. */
 	buf = !program_ldso(p) && !f->is_go ? object_rodata(w, program_main(p), &len) : NULL;
 	f->static_nss = buf && memmem(buf, len, "/etc/nsswitch.conf", 19);
+	/* nss_module.c (2.33) names modules with this format; before it,
+	 * nsswitch.c pasted the parts together with stpcpy. */
+	f->old_nss = f->static_nss && !memmem(buf, len, "libnss_%s.so%s", 15);
 	free(buf);
 }
 
@@ -1006,7 +1595,7 @@ int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o)
 	size = program_size(p);
 	bundle_libgcc_s(&c);
 	gave(&c, BUNDLE_LIBGCC_S, &size);
-	bundle_nss(&c, dbs, by, static_nss, go);
+	bundle_nss(&c, dbs, by, f, go);
 	gave(&c, BUNDLE_NSS, &size);
 	bundle_netbase(&c, dbs);
 	gave(&c, BUNDLE_NETBASE, &size);
@@ -1020,6 +1609,10 @@ int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o)
 	gave(&c, BUNDLE_LOCALE, &size);
 	bundle_dlopen_notes(&c);
 	gave(&c, BUNDLE_DLOPEN_NOTES, &size);
+	bundle_terminfo(&c);
+	gave(&c, BUNDLE_TERMINFO, &size);
+	bundle_config(&c);
+	gave(&c, BUNDLE_CONFIG, &size);
 	/* (A static glibc program links dlopen in for NSS: no news there.) */
 	if (l && (dlo = importer(p, dlopen_syms, NULL)) && dlo != libc_of(p) && !dso_is_interp(dlo) &&
 	    !dso_elf(dlo)->dlopen_notes.n)

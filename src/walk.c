@@ -899,6 +899,22 @@ int walk_attach_loader(struct walk *w, struct program *p)
 	return add_interp(w, p, interp);
 }
 
+char *walk_search_path(struct walk *w, struct program *p, struct dso *req, const char *name)
+{
+	struct search_ctx ctx;
+	struct search_hit h;
+	char *ret = NULL;
+
+	if (!p->ldso || !req)
+		return NULL;
+	ctx = ctx_of(w, p);
+	memset(&h, 0, sizeof(h));
+	if (search_lookup(&ctx, &req->s, name, &h, NULL) == 0)
+		ret = xstrdup(h.path);
+	search_hit_release(&h);
+	return ret;
+}
+
 static struct program *new_program(struct walk *w, const char *file, const char *dest,
 				   unsigned flags)
 {

@@ -69,4 +69,15 @@ struct ldso *ldso_load(const struct root *r, const char *interp,
 		       const struct elfobj *prog, bool musl);
 void ldso_free(struct ldso *l);
 
+/*
+ * The glibc release of a C library (libc.so.6) whose read-only data is BUF
+ * (LEN bytes) and whose version definitions are VERDEF: the NN of the
+ * "release version 2.NN" banner gnu_get_libc_version() and running libc.so.6
+ * print, or else the highest GLIBC_2.NN it defines (a lower bound: not every
+ * release adds one).  0 when neither is there.  glibc 2.32 and older
+ * loaders carry no version string, so this is how a root of that age is
+ * told apart (E4).
+ */
+int ldso_libc_minor(const char *buf, size_t len, const struct strlist *verdef);
+
 #endif

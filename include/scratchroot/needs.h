@@ -2,9 +2,12 @@
  * needs: what is loaded behind DT_NEEDED's back, and why.
  *
  * The failures users hit most with scratch images are files loaded after
- * start-up: libgcc_s.so.1 for pthread_cancel, NSS configuration for user and
- * host lookups, CA certificates for TLS, time zones, gconv modules, locales,
- * and libraries named in systemd's .note.dlopen.  This module decides, from
+ * start-up: libgcc_s.so.1 for pthread_cancel, NSS configuration and modules
+ * for user and host lookups, CA certificates for TLS, the configuration
+ * libraries read when they start (OpenSSL's, with the providers it
+ * activates; APT's), terminfo entries for
+ * ncurses, time zones, gconv modules, locales, and libraries named in
+ * systemd's .note.dlopen.  This module decides, from
  * what the programs and their libraries import and contain, which of these
  * bundles each program needs, and adds them to the walk: libraries through
  * walk_dlopen() (found the way the C library's own dlopen finds them), files
@@ -31,6 +34,8 @@ enum bundle {
 	BUNDLE_LOCALE,
 	BUNDLE_NETBASE,
 	BUNDLE_DLOPEN_NOTES,
+	BUNDLE_TERMINFO,
+	BUNDLE_CONFIG,
 	BUNDLE_BASE,
 	BUNDLE_COUNT
 };
@@ -55,8 +60,8 @@ void needs_watch(struct elfobj_watch *w);
 int needs_bundle(const char *name);
 
 /* Parses "NAME[=A,B]" of --with (WITH true) or --without, each argument
- * checked for what it names (a zone may have '/', a charset or a locale
- * not; never a ".." or an absolute path).  Returns 0, or -1 with a reason
+ * checked for what it names (a zone may have '/', a charset, a locale or a
+ * terminal name not; never a ".." or an absolute path).  Returns 0, or -1 with a reason
  * in err. */
 int needs_parse_option(struct needs_opts *o, const char *arg, bool with,
 		       struct strbuf *err);

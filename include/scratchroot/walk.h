@@ -95,6 +95,12 @@ struct ldso *walk_ldso(struct walk *w, const char *interp, const struct elfobj *
  * its C library dlopens (NSS modules) can be loaded.  Returns 0 or -1. */
 int walk_attach_loader(struct walk *w, struct program *p);
 
+/* The path the loader opens for NAME needed by REQ, searched (G5) even
+ * when an object of P already answers to NAME: a static program's dlopen
+ * has not loaded the loader, so libc.so.6's need of it is searched like
+ * any other.  NULL when not found.  Caller frees. */
+char *walk_search_path(struct walk *w, struct program *p, struct dso *req, const char *name);
+
 /* A record of every program, in order, into M (manifest.h): its facts, its
  * load tree and its extras.  The records borrow from W, which must outlive
  * M's use of them. */

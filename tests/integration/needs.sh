@@ -538,6 +538,120 @@ static_glibc_nss_configuration() {
 	expect_run_fails "unknown user 0" "$ct" "$W/T2" "$W/users"
 }
 
+# ---- terminfo ----
+
+terminfo_for_tput_and_clear() {
+	need_root
+	need_cmd tput clear
+	tput=$(command -v tput) clear=$(command -v clear)
+	[ "$(TERM=xterm-256color "$tput" colors)" = 256 ] || skip "the host has no xterm-256color"
+	TERM=xterm "$clear" >"$W/clear.host"
+	step "default tree: the common terminals from the library's directories"
+	sr -q -o "$W/T1" "$tput" "$clear"
+	expect_rc 0
+	expect_run 256 "$inroot" "$W/T1" TERM=xterm-256color "$tput" colors
+	"$inroot" "$W/T1" TERM=xterm "$clear" >"$W/clear.tree" || fail "clear fails from the tree"
+	cmp -s "$W/clear.host" "$W/clear.tree" || fail "clear: not the host's output"
+	expect_run 8 "$inroot" "$W/T1" TERM=linux "$tput" colors
+	sr_tree -q "$tput"
+	expect_rc 0
+	grep -Eq '^    file /[^ ]*terminfo/x/xterm-256color  \[terminal description for TERM=xterm-256color, which libtinfo\.so\.[0-9]+ reads \(--with terminfo=NAME adds others\)\]$' "$W/out" ||
+		{ cat "$W/out" >&2; fail "--tree lacks xterm-256color with its reason"; }
+	step "--with terminfo=ansi: one more"
+	if [ "$(TERM=ansi "$tput" colors 2>/dev/null)" = 8 ]; then
+		sr -q -o "$W/T3" --with terminfo=ansi "$tput"
+		expect_rc 0
+		expect_run 8 "$inroot" "$W/T3" TERM=ansi "$tput" colors
+		expect_run_fails "unknown terminal" "$inroot" "$W/T1" TERM=ansi "$tput" colors
+	else
+		note "no ansi entry on the host"
+	fi
+	sr -q -o "$W/T4" --with terminfo=no-such-terminal "$tput"
+	expect_rc 1
+	expect_err_has "--with terminfo: no description of terminal 'no-such-terminal' in "
+	sr -q --list --with terminfo=x/y "$tput"
+	expect_rc 2
+	expect_err_has "'x/y' is not a terminal name"
+	step "--without terminfo: tput does not know the terminal"
+	sr -q -o "$W/T2" --without terminfo "$tput" "$clear"
+	expect_rc 0
+	absent "$W/T2" 'xterm*' "--without terminfo"
+	expect_run_fails 'unknown terminal "xterm-256color"' "$inroot" "$W/T2" TERM=xterm-256color "$tput" colors
+}
+
+# ---- locale ----
+
+locale_c_utf8_on_request() {
+	need_root
+	[ -d /usr/lib/locale/C.utf8 ] || skip "no /usr/lib/locale/C.utf8 on the host (libc-bin)"
+	fixture locale
+	want=$(LANG=C.UTF-8 LC_ALL= "$W/locale")
+	[ "$want" = "C.UTF-8 3 U+20AC 1234567" ] || fail "on the host: '$want'"
+	step "default: a note, no locale, the C locale"
+	sr -o "$W/T0" "$W/locale"
+	expect_rc 0
+	expect_err_has "scratchroot: '$W/locale': note: calls setlocale: --with locale=NAME (e.g. C.UTF-8) adds a locale"
+	expect_run "(null) -1 U+0000 1234567" "$inroot" "$W/T0" LANG=C.UTF-8 "$W/locale"
+	step "--with locale=C.UTF-8: the host's answers"
+	sr -q -o "$W/T1" --with locale=C.UTF-8 "$W/locale"
+	expect_rc 0
+	expect_run "$want" "$inroot" "$W/T1" LANG=C.UTF-8 "$W/locale"
+	[ -f "$W/T1/usr/lib/locale/C.utf8/LC_CTYPE" ] || fail "no C.utf8/LC_CTYPE in the tree"
+	sr_tree -q --with locale=C.UTF-8 "$W/locale"
+	expect_rc 0
+	expect_out_has "    file /usr/lib/locale/C.utf8/ (whole tree)  [--with locale]"
+	sr -q -o "$W/T2" --with locale=xx_NOWHERE.UTF-8 "$W/locale"
+	expect_rc 1
+	expect_err_has "--with locale: 'xx_NOWHERE.UTF-8' is not compiled in the root"
+}
+
+# ---- config: OpenSSL's configuration and the providers it activates ----
+
+# S: the host's openssl with its closure and its legacy provider, whose
+# openssl.cnf includes a directory with a file that activates legacy.
+openssl_legacy_provider() {
+	need_root
+	need_cmd openssl
+	openssl=$(command -v openssl)
+	modules=$(openssl version -m | sed -n 's/^MODULESDIR: "\(.*\)"$/\1/p')
+	dir=$(openssl version -d | sed -n 's/^OPENSSLDIR: "\(.*\)"$/\1/p')
+	[ -f "$modules/legacy.so" ] || skip "no legacy provider ($modules/legacy.so)"
+	! openssl md4 </dev/null >/dev/null 2>&1 || skip "md4 works without the legacy provider here"
+	sr_list "$openssl"
+	mkdir "$W/S"
+	# shellcheck disable=SC2046
+	copy_into "$W/S" $(cat "$W/out") $(chain "" "$modules/legacy.so")
+	conf=$(chain "$W/S" "$dir/openssl.cnf" | tail -n 1)
+	[ -n "$conf" ] && [ -e "$W/S$conf" ] || fail "no $dir/openssl.cnf in the sysroot"
+	rm -f "$W/S$conf"
+	printf 'openssl_conf = openssl_init\n.include /etc/ssl/openssl.cnf.d\n' >"$W/S$conf"
+	mkdir -p "$W/S/etc/ssl/openssl.cnf.d"
+	printf '[openssl_init]\nproviders = provider_sect\n[provider_sect]\ndefault = default_sect\nlegacy = legacy_sect\n[default_sect]\nactivate = 1\n[legacy_sect]\nactivate = 1\n' \
+		>"$W/S/etc/ssl/openssl.cnf.d/legacy.cnf"
+	expect_run "MD4(stdin)= 31d6cfe0d16ae931b73c59d7e0c089c0" "$inroot" "$W/S" "$openssl" md4
+	step "default tree: openssl.cnf, what it includes, the legacy provider"
+	sr -q --sysroot "$W/S" -o "$W/T1" "$openssl"
+	expect_rc 0
+	expect_run "MD4(stdin)= 31d6cfe0d16ae931b73c59d7e0c089c0" "$inroot" "$W/T1" "$openssl" md4
+	sr_tree -q --sysroot "$W/S" "$openssl"
+	expect_rc 0
+	expect_out_has "    file $dir/openssl.cnf  [configuration OpenSSL (libcrypto.so.3) reads when it starts (OPENSSLDIR/openssl.cnf)]" \
+		"    file /etc/ssl/openssl.cnf.d/legacy.cnf  [OpenSSL configuration included by $dir/openssl.cnf]" \
+		"    at run time: $modules/legacy.so => " \
+		"[OpenSSL provider 'legacy', which its configuration loads; dlopen from libcrypto.so.3]"
+	step "--without config: md4 is unknown"
+	sr -q --sysroot "$W/S" -o "$W/T2" --without config "$openssl"
+	expect_rc 0
+	absent "$W/T2" legacy.so "--without config"
+	[ ! -e "$W/T2$conf" ] || fail "--without config: $conf is in the tree"
+	expect_run_fails "Error setting digest" "$inroot" "$W/T2" "$openssl" md4
+	step "the provider missing from the root: a warning"
+	rm "$W/S$(chain "$W/S" "$modules/legacy.so" | tail -n 1)"
+	sr --sysroot "$W/S" -o "$W/T3" "$openssl"
+	expect_rc 0
+	expect_err_has "warning: OpenSSL's configuration loads provider 'legacy', but $modules/legacy.so is not in the root"
+}
+
 scenario N01 "libgcc_s: pthread_cancel of a blocked thread" libgcc_s_for_pthread_cancel
 scenario N02 "nss and base: getpwuid(0), getgrgid(0)" nss_for_getpwuid_and_getgrgid
 scenario N03 "netbase: getservbyname" netbase_for_getservbyname
@@ -570,4 +684,7 @@ n15_nss3_builtin_roots() {
 
 scenario N14 "static glibc: nsswitch.conf and the base files" static_glibc_nss_configuration
 scenario N15 "certs: NSS's libnssckbi.so, loaded from libnss3's directory" n15_nss3_builtin_roots
+scenario N16 "terminfo: tput colors, clear, --with terminfo=NAME" terminfo_for_tput_and_clear
+scenario N17 "locale: --with locale=C.UTF-8 for setlocale(LC_ALL, \"\")" locale_c_utf8_on_request
+scenario N18 "config: openssl.cnf includes a file activating the legacy provider (md4)" openssl_legacy_provider
 finish

@@ -73,7 +73,7 @@ case $SR in /*) ;; *) SR=$(cd "$(dirname "$SR")" && pwd)/$(basename "$SR") ;; es
 EXCEPTIONS='
 '
 
-NO_BUNDLES="--no-base --without=nss --without=certs --without=libgcc_s --without=netbase --without=dlopen-notes"
+NO_BUNDLES="--no-base --without=nss --without=certs --without=libgcc_s --without=netbase --without=dlopen-notes --without=terminfo --without=config"
 export NO_BUNDLES
 
 TIMEOUT=

@@ -156,6 +156,53 @@ output_dir_rules() {
 	expect_err_has "'$W/link': is a symlink"
 }
 
+# /root (0700, root's home in /etc/passwd) exists, so a program run as uid 0
+# with HOME=/root (what runtimes set from passwd) can write its dotfiles;
+# nobody's home, /nonexistent, must not exist.
+root_home_is_writable() {
+	need_root
+	need_cmd git
+	git=$(command -v git)
+	sr -q -o "$W/t" "$git"
+	expect_rc 0
+	[ "$(stat -c '%a %u %g' "$W/t/root")" = "700 0 0" ] || fail "/root is $(stat -c '%a %u %g' "$W/t/root")"
+	[ ! -e "$W/t/nonexistent" ] || fail "/nonexistent exists"
+	"$inroot" "$W/t" HOME=/root "$git" config --global user.name x ||
+		fail "git config --global fails as uid 0"
+	[ "$(cat "$W/t/root/.gitconfig")" = "$(printf '[user]\n\tname = x')" ] ||
+		fail "/root/.gitconfig: $(cat "$W/t/root/.gitconfig")"
+	expect_run x "$inroot" "$W/t" HOME=/root "$git" config --global user.name
+	sr -q --no-base -o "$W/t2" "$git"
+	expect_rc 0
+	expect_run_fails "could not lock config file" "$inroot" "$W/t2" HOME=/root "$git" config --global user.name x
+}
+
+# A program named through symlinks (/usr/bin/awk -> /etc/alternatives/awk
+# -> /usr/bin/mawk): the tree keeps each link with its own text; with
+# FILE:DEST the program itself lands at DEST.
+alternatives_chain_is_kept() {
+	need_root
+	[ -L /usr/bin/awk ] && [ -L /etc/alternatives/awk ] || skip "no /usr/bin/awk through /etc/alternatives"
+	chain "" /usr/bin/awk >"$W/chain"
+	sr -q -o "$W/t" /usr/bin/awk
+	expect_rc 0
+	while read -r p; do
+		if [ -L "$p" ]; then
+			[ -L "$W/t$p" ] && [ "$(readlink "$W/t$p")" = "$(readlink "$p")" ] ||
+				fail "$p: not the host's symlink in the tree"
+		else
+			[ -f "$W/t$p" ] && [ ! -L "$W/t$p" ] || fail "$p: not a file in the tree"
+		fi
+	done <"$W/chain"
+	[ "$(sed -n 2p "$W/chain")" = /etc/alternatives/awk ] || fail "chain: $(cat "$W/chain")"
+	expect_run 3 "$inroot" "$W/t" /usr/bin/awk 'BEGIN { print 1 + 2 }'
+	sr -q -o "$W/t2" /usr/bin/awk:/app/awk
+	expect_rc 0
+	[ -f "$W/t2/app/awk" ] && [ ! -L "$W/t2/app/awk" ] || fail "/app/awk is not the program"
+	[ ! -e "$W/t2/etc/alternatives" ] || fail "the alternatives link came along to DEST"
+	expect_run 3 "$inroot" "$W/t2" /app/awk 'BEGIN { print 1 + 2 }'
+}
+
 scenario R01 "an \$ORIGIN app runs from its tree; symlinks kept" origin_app_runs_from_its_tree
 scenario R02 "FILE:DEST moves the program and its \$ORIGIN libraries" moved_app_takes_its_origin_libraries_along
 scenario R03 "base files: passwd, group, /tmp, /home/nonroot; --no-base" base_files_follow_the_distroless_conventions
@@ -164,4 +211,6 @@ scenario R05 "static, static-pie and musl programs" musl_static_and_static_pie_p
 scenario R06 "--add trees, their ELF files walked; FIFOs refused" added_trees_and_their_elf_files
 scenario R07 "set-id bits dropped with a warning, --keep-setid" setid_bits_are_dropped_unless_kept
 scenario R08 "DIR absent or empty, --force, never a symlink" output_dir_rules
+scenario R09 "/root is root's home: git config --global as uid 0; --no-base" root_home_is_writable
+scenario R10 "a program through /etc/alternatives: the chain kept; FILE:DEST" alternatives_chain_is_kept
 finish
