@@ -18,7 +18,8 @@
 #include "scratchroot/root.h"
 
 #define MAX_DEPTH 256
-#define SUFFIX ".scratchroot-"
+#define BARE "scratchroot-"	/* a temporary of no name: ".scratchroot-..." */
+#define SUFFIX "." BARE
 
 /* ---- guards ---- */
 
@@ -153,7 +154,7 @@ static char *temp_name(const char *of)
 			abort();
 		got += n > 0 ? (size_t)n : 0;
 	}
-	strbuf_addstrs(&sb, ".", of ? of : "", of ? SUFFIX : SUFFIX + 1, NULL);
+	strbuf_addstrs(&sb, ".", of ? of : "", of ? SUFFIX : BARE, NULL);
 	for (size_t i = 0; i < sizeof(r); i++)
 		strbuf_addf(&sb, "%02x", r[i]);
 	return strbuf_detach(&sb);
@@ -167,7 +168,7 @@ static bool is_temp_of(const char *name, const char *of)
 	if (name[0] != '.')
 		return false;
 	if (!of)
-		return !strncmp(name + 1, SUFFIX + 1, strlen(SUFFIX) - 1);
+		return !strncmp(name + 1, BARE, strlen(BARE));
 	return !strncmp(name + 1, of, n) && !strncmp(name + 1 + n, SUFFIX, strlen(SUFFIX));
 }
 
