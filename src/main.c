@@ -438,14 +438,14 @@ static void make_guards(const struct run *r, struct output_guards *g)
 }
 
 /* Runs each program from the tree (--check).  Returns the number that failed. */
-static int run_checks(const struct run *r)
+static int run_checks(struct run *r)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct strlist args = STRLIST_INIT;
 	int failed = 0;
 
 	if (check_possible(&err) < 0) {
-		diag_add((struct diags *)&r->diags, DIAG_ERROR, r->o->output, "%s", err.buf);
+		diag_add(&r->diags, DIAG_ERROR, r->o->output, "%s", err.buf);
 		strbuf_release(&err);
 		return 1;
 	}
@@ -462,7 +462,7 @@ static int run_checks(const struct run *r)
 			if (*args.v[j])
 				argv[k++] = args.v[j];
 		if (check_run(r->o->output, path, argv, NULL, 60, &res, &err) < 0) {
-			diag_add((struct diags *)&r->diags, DIAG_ERROR, path, "--check: %s", err.buf);
+			diag_add(&r->diags, DIAG_ERROR, path, "--check: %s", err.buf);
 			failed++;
 		} else {
 			const char *nl = strchr(res.out.buf, '\n');
@@ -470,7 +470,7 @@ static int run_checks(const struct run *r)
 
 			if (res.status != 0)
 				failed++;
-			diag_add((struct diags *)&r->diags, res.status ? DIAG_ERROR : DIAG_INFO, path,
+			diag_add(&r->diags, res.status ? DIAG_ERROR : DIAG_INFO, path,
 				 "--check %s: exit %d%s%.*s", res.status ? "FAILED" : "ran",
 				 res.status, len ? ": " : "", len, res.out.buf);
 			strbuf_release(&res.out);
