@@ -1,0 +1,25 @@
+/* test_trace: records, the record file, filters, paths, the seccomp filter. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "scratchroot/trace.h"
+
+static void placeholder(void **state)
+{
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(placeholder),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
