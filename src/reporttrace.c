@@ -6,6 +6,8 @@
 #include "scratchroot/diag.h"
 #include "scratchroot/report.h"
 
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 static void put(const char *s, FILE *out)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -68,9 +70,10 @@ void report_traced(const struct manifest *m, FILE *out)
 			    !strncmp(t->v[j].fate, "left out", 8) &&
 			    strncmp(t->v[j].fate, "left out: under /proc", 21))
 				line("left out", &t->v[j], true, out);
-		fprintf(out, "    %zu paths seen: %zu added (%zu ELF files with their own walks), "
+		fprintf(out, "    %zu paths seen: %zu added (%zu ELF file%s with %s own walk%s), "
 			"%zu in the image already, %zu probed and not found, %zu left out\n",
-			t->n, t->n_added, t->n_elf, t->n_known, t->n_probed, t->n_left_out);
+			t->n, t->n_added, t->n_elf, PLURAL(t->n_elf), t->n_elf == 1 ? "its" : "their",
+			PLURAL(t->n_elf), t->n_known, t->n_probed, t->n_left_out);
 	}
 }
 
@@ -81,9 +84,10 @@ void report_traced_summary(const struct manifest *m, FILE *out)
 
 		fputs("  traced: ", out);
 		head(t, out);
-		fprintf(out, ": %zu paths seen, %zu added (%zu ELF files with their own walks), "
+		fprintf(out, ": %zu paths seen, %zu added (%zu ELF file%s with %s own walk%s), "
 			"%zu probed and not found, %zu left out\n",
-			t->n, t->n_added, t->n_elf, t->n_probed, t->n_left_out);
+			t->n, t->n_added, t->n_elf, PLURAL(t->n_elf), t->n_elf == 1 ? "its" : "their",
+			PLURAL(t->n_elf), t->n_probed, t->n_left_out);
 		if (!t->n_bytecode && !t->sources.n)
 			continue;
 		fprintf(out, "  traced Python: %zu modules kept as bytecode alone (the .pyc beside "
