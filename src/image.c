@@ -510,6 +510,52 @@ int image_add_tree(struct manifest *m, const struct root *r, const char *src,
 	return ret;
 }
 
+int image_add_file(struct manifest *m, const struct root *r, const char *src,
+		   const char *dest, bool follow, const char *why,
+		   const struct image_opts *o, struct diags *d)
+{
+	struct mreason hop = text("symlink on the way"), because = text(why);
+	struct strlist hops = STRLIST_INIT;
+	char *real = NULL, *dir = NULL, *at = NULL;
+	struct mentry *had;
+	int ret;
+
+	/* Without FOLLOW only the directories are resolved: the last
+	 * component is taken as it is. */
+	if (follow) {
+		ret = root_resolve(r, src, NULL, &real, NULL, &hops);
+	} else {
+		char *parent = path_dirname(src);
+
+		ret = root_resolve(r, parent, NULL, &dir, NULL, &hops);
+		if (!ret)
+			real = path_join(dir, path_basename(src));
+		free(parent);
+	}
+	if (ret < 0) {
+		diag_add(d, DIAG_ERROR, src, "%s", strerror(-ret));
+		goto out;
+	}
+	at = dest ? normalize(dest) : NULL;
+	ret = 0;
+	for (size_t i = 0; i < hops.n; i++)
+		if (add_source(m, r, hops.v[i], NULL, &hop, o, d) < 0)
+			ret = -1;
+	if (!strcmp(real, "/"))
+		goto out;
+	/* What the image holds there already (a generated /etc/passwd) stays. */
+	if ((had = manifest_get(m, at ? at : real)))
+		mentry_add_reason(m, had, &because);
+	else if (add_source(m, r, real, at, &because, o, d) < 0)
+		ret = -1;
+out:
+	free(at);
+	free(dir);
+	free(real);
+	strlist_clear(&hops);
+	return ret < 0 ? -1 : 0;
+}
+
 /* ---- plans ---- */
 
 static bool packable(const struct elfobj *e, const struct image_plan_opts *o)

@@ -26,6 +26,7 @@
 #include "scratchroot/output.h"
 #include "scratchroot/report.h"
 #include "scratchroot/shrink.h"
+#include "scratchroot/trace.h"
 #include "scratchroot/tree.h"
 #include "scratchroot/walk.h"
 
@@ -37,6 +38,7 @@ static const char usage_text[] =
 	"  or:  scratchroot [OPTION]... --tar FILE FILE[:DEST]...\n"
 	"  or:  scratchroot [OPTION]... --tree FILE...\n"
 	"  or:  scratchroot [OPTION]... --list FILE...\n"
+	"  or:  scratchroot --trace[=SECONDS] [OPTION]... -o DIR -- PROGRAM [ARG]...\n"
 	"Work out every file the dynamic loader opens for each ELF FILE, without\n"
 	"running it, and write the smallest root filesystem that runs it, or show\n"
 	"the tree, or list the paths a FROM scratch image needs.\n"
@@ -95,6 +97,31 @@ static const char usage_text[] =
 	"  -j, --jobs=N             walk a large batch on up to N threads, 64 inputs\n"
 	"                           each at least (default: one per core, at most 8);\n"
 	"                           the result is the same for every N\n"
+	"\n"
+	"Trace mode (EXECUTES PROGRAM on this machine, with your privileges):\n"
+	"      --trace[=SECONDS]    run PROGRAM [ARG]... (given after --, instead of\n"
+	"                           FILEs) under ptrace for at most SECONDS (default\n"
+	"                           10; then SIGTERM, SIGKILL 2 s later) and add what\n"
+	"                           it opened, exec'd, mapped, stat'ed or read as a\n"
+	"                           symlink to its static tree; each traced ELF file\n"
+	"                           gets its own walk, names probed and not found are\n"
+	"                           shown by --tree.  Set-id programs are never run\n"
+	"      --trace-record=FILE  save what was seen (with any replayed records)\n"
+	"      --trace-replay=FILE  build from a saved record, running nothing (may be\n"
+	"                           repeated: the records are merged)\n"
+	"      --trace-exclude=GLOB\n"
+	"                           never copy a traced path GLOB matches (* crosses\n"
+	"                           /; a directory covers what is below it)\n"
+	"      --trace-include=GLOB\n"
+	"                           copy it after all: the last rule that matches\n"
+	"                           decides.  /proc, /sys, /dev, /run and the outputs\n"
+	"                           are never copied, /tmp, /var/tmp and $TMPDIR only\n"
+	"                           when included\n"
+	"      --trace-stdin        PROGRAM reads this stdin (default /dev/null)\n"
+	"      --trace-log=FILE     PROGRAM's stdout and stderr go to FILE (default:\n"
+	"                           passed through, its stdout to stderr when stdout\n"
+	"                           carries --list, --tree or --tar -)\n"
+	"\n"
 	"  -q, --quiet              no warnings and no summary\n"
 	"  -h, --help               print this help and exit\n"
 	"  -V, --version            print the version and exit\n"
@@ -115,6 +142,8 @@ enum {
 	OPT_TAR = 256, OPT_SYSROOT, OPT_NO_BASE, OPT_WITH, OPT_WITHOUT, OPT_KEEP_SETID,
 	OPT_CHECK, OPT_STRIP, OPT_WHY, OPT_STRIP_SECTIONS, OPT_DEBUG_DIR, OPT_UPX,
 	OPT_UPX_LIBS,
+	OPT_TRACE, OPT_TRACE_RECORD, OPT_TRACE_REPLAY, OPT_TRACE_INCLUDE, OPT_TRACE_EXCLUDE,
+	OPT_TRACE_STDIN, OPT_TRACE_LOG,
 };
 
 static const struct option longopts[] = {
@@ -137,6 +166,13 @@ static const struct option longopts[] = {
 	{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 	{ "upx", optional_argument, NULL, OPT_UPX },
 	{ "upx-libs", no_argument, NULL, OPT_UPX_LIBS },
+	{ "trace", optional_argument, NULL, OPT_TRACE },
+	{ "trace-record", required_argument, NULL, OPT_TRACE_RECORD },
+	{ "trace-replay", required_argument, NULL, OPT_TRACE_REPLAY },
+	{ "trace-include", required_argument, NULL, OPT_TRACE_INCLUDE },
+	{ "trace-exclude", required_argument, NULL, OPT_TRACE_EXCLUDE },
+	{ "trace-stdin", no_argument, NULL, OPT_TRACE_STDIN },
+	{ "trace-log", required_argument, NULL, OPT_TRACE_LOG },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -154,6 +190,13 @@ struct opts {
 	bool force, quiet, check, why, help, version;
 	unsigned jobs;		/* 0: one per core */
 	time_t mtime;
+	struct {
+		bool run, keep_stdin;	/* --trace, --trace-stdin */
+		unsigned seconds;
+		const char *record, *log;
+		struct strlist replays;
+		struct strlist rules;	/* "+GLOB" included, "-GLOB" excluded */
+	} trace;
 };
 
 /* Prints "scratchroot: MSG" and the hint; returns EXIT_USAGE. */
@@ -208,6 +251,68 @@ static int set_mode(struct opts *o, enum mode m)
 	if (o->mode != MODE_NONE && o->mode != m)
 		return usage_error("--tree, --list and -o/--tar are exclusive");
 	o->mode = m;
+	return 0;
+}
+
+/* The --trace options.  Returns 0 or EXIT_USAGE. */
+static int take_trace_option(struct opts *o, int c, const char *arg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *end;
+	unsigned long n;
+
+	switch (c) {
+	case OPT_TRACE:
+		o->trace.run = true;
+		o->trace.seconds = TRACE_DEFAULT_SECONDS;
+		if (!arg)
+			break;
+		n = strtoul(arg, &end, 10);
+		if (!*arg || *end || n < 1 || n > TRACE_MAX_SECONDS || arg[0] == '-')
+			return usage_error("--trace takes a number of seconds from 1 to %d",
+					   TRACE_MAX_SECONDS);
+		o->trace.seconds = (unsigned)n;
+		break;
+	case OPT_TRACE_RECORD:
+		o->trace.record = arg;
+		break;
+	case OPT_TRACE_REPLAY:
+		strlist_add(&o->trace.replays, arg);
+		break;
+	case OPT_TRACE_INCLUDE:
+	case OPT_TRACE_EXCLUDE:
+		if (!*arg)
+			return usage_error("--trace-%s takes a GLOB",
+					   c == OPT_TRACE_INCLUDE ? "include" : "exclude");
+		strbuf_addstrs(&sb, c == OPT_TRACE_INCLUDE ? "+" : "-", arg, NULL);
+		strlist_take(&o->trace.rules, strbuf_detach(&sb));
+		break;
+	case OPT_TRACE_STDIN:
+		o->trace.keep_stdin = true;
+		break;
+	case OPT_TRACE_LOG:
+		o->trace.log = arg;
+		break;
+	}
+	return 0;
+}
+
+/* The --trace combinations that make no sense.  Returns 0 or EXIT_USAGE. */
+static int check_trace_options(const struct opts *o, int nargs)
+{
+	bool any = o->trace.run || o->trace.replays.n;
+
+	if (o->trace.run && nargs <= 0)
+		return usage_error("--trace needs a PROGRAM to run: --trace -o DIR -- PROGRAM [ARG]...");
+	if (o->trace.run && o->sysroot)
+		return usage_error("--trace runs PROGRAM on this machine, not in --sysroot "
+				   "(--trace-replay a record made there instead)");
+	if (o->trace.record && !any)
+		return usage_error("--trace-record needs --trace or --trace-replay");
+	if (o->trace.rules.n && !any)
+		return usage_error("--trace-include and --trace-exclude need --trace or --trace-replay");
+	if ((o->trace.keep_stdin || o->trace.log) && !o->trace.run)
+		return usage_error("--trace-stdin and --trace-log need --trace");
 	return 0;
 }
 
@@ -280,6 +385,15 @@ static int take_option(struct opts *o, int c, const char *arg)
 		o->check = true;
 		o->check_args = arg ? arg : "--version";
 		break;
+	case OPT_TRACE:
+	case OPT_TRACE_RECORD:
+	case OPT_TRACE_REPLAY:
+	case OPT_TRACE_INCLUDE:
+	case OPT_TRACE_EXCLUDE:
+	case OPT_TRACE_STDIN:
+	case OPT_TRACE_LOG:
+		ret = take_trace_option(o, c, arg);
+		break;
 	case 'j': {
 		char *end;
 		unsigned long n = strtoul(arg, &end, 10);
@@ -309,9 +423,13 @@ static int take_option(struct opts *o, int c, const char *arg)
 /* The combinations that make no sense.  Returns 0 or EXIT_USAGE. */
 static int check_options(struct opts *o, int nargs)
 {
+	int ret;
+
 	if (o->mode == MODE_NONE)
 		return usage_error("one of --tree, --list, -o DIR or --tar FILE is required");
-	if (nargs <= 0 && !o->adds.n)
+	if ((ret = check_trace_options(o, nargs)) != 0)
+		return ret;
+	if (nargs <= 0 && !o->adds.n && !o->trace.replays.n)
 		return usage_error("no input FILE given");
 	if (o->check && !o->output)
 		return usage_error("--check needs -o DIR");
@@ -355,6 +473,8 @@ struct run {
 	struct manifest m;
 	struct diags diags;	/* the walk's, the image's, the outputs' */
 	struct shrink_stats ss;
+	struct trace trace;	/* --trace, --trace-replay */
+	char *traced;		/* the program --trace walks statically */
 	bool sized;		/* ss holds the figures of the plans */
 	bool written;		/* the outputs were published */
 };
@@ -453,9 +573,14 @@ static int run_checks(struct run *r)
 	for (size_t i = 0; i < r->m.n_progs; i++) {
 		const struct mprogram *p = &r->m.progs[i];
 		const char *path = p->dest ? p->dest : p->path;
-		char **argv = xcalloc(args.n + 2, sizeof(*argv));
+		char **argv;
 		struct check_result res;
 		size_t k = 0;
+
+		/* What a trace walked (a plugin, a helper) is not run. */
+		if (p->why)
+			continue;
+		argv = xcalloc(args.n + 2, sizeof(*argv));
 
 		argv[k++] = (char *)path;
 		for (size_t j = 0; j < args.n; j++)
@@ -663,6 +788,99 @@ static void say(const struct run *r)
 	strmap_clear(&seen, NULL);
 }
 
+/* ---- --trace ---- */
+
+/* Writes the merged records to --trace-record FILE, atomically. */
+static int save_trace(struct run *r)
+{
+	struct output_guards g = OUTPUT_GUARDS_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct output x;
+	int ret;
+
+	if (r->o->sysroot)
+		output_guard(&g, r->o->sysroot, "the sysroot", true);
+	ret = output_file(&x, r->o->trace.record, r->o->force, &g, &err);
+	if (!ret && (ret = trace_save(&r->trace, x.fd, &err)) < 0)
+		output_abort(&x);
+	if (!ret)
+		ret = output_commit(&x, &err);
+	if (ret < 0)
+		diag_add(&r->diags, DIAG_ERROR, r->o->trace.record, "--trace-record: %s", err.buf);
+	output_guards_release(&g);
+	strbuf_release(&err);
+	return ret;
+}
+
+/* The filters: built-in, the outputs and the tracer's files, the user's. */
+static void trace_rules(struct run *r)
+{
+	const struct opts *o = r->o;
+	const char *never[] = { o->output, o->tar, o->debug_dir, o->trace.record, o->trace.log };
+	char cwd[PATH_MAX];
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		strcpy(cwd, "/");
+	trace_add_builtin_rules(&r->trace, getenv("TMPDIR"));
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		if (never[i] && strcmp(never[i], "-")) {
+			char *abs = never[i][0] == '/' ? xstrdup(never[i]) : path_join(cwd, never[i]);
+			char *real = realpath(abs, NULL);
+
+			trace_never(&r->trace, abs);
+			if (real)
+				trace_never(&r->trace, real);
+			free(real);
+			free(abs);
+		}
+	for (size_t i = 0; i < o->trace.rules.n; i++)
+		trace_add_rule(&r->trace, o->trace.rules.v[i] + 1, o->trace.rules.v[i][0] == '+');
+}
+
+/* Runs the program (--trace), reads the records (--trace-replay), saves
+ * them (--trace-record).  With --trace, ARGS become the one program the
+ * static walk starts from: PROGRAM, or the interpreter of its #! line.
+ * Returns 0 or -1 (problem recorded). */
+static int trace_start(struct run *r, char ***args, size_t *n)
+{
+	const struct opts *o = r->o;
+	struct strbuf err = STRBUF_INIT;
+	char cwd[PATH_MAX];
+	int ret = 0;
+
+	trace_rules(r);
+	for (size_t i = 0; !ret && i < o->trace.replays.n; i++)
+		if ((ret = trace_load(&r->trace, o->trace.replays.v[i], &err)) < 0)
+			diag_add(&r->diags, DIAG_ERROR, NULL, "--trace-replay %s", err.buf);
+	if (!ret && o->trace.run) {
+		struct trace_run_opts ro = {
+			.seconds = o->trace.seconds, .keep_stdin = o->trace.keep_stdin,
+			.log = o->trace.log,
+			.stdout_to_stderr = o->mode != MODE_OUTPUT || (o->tar && !strcmp(o->tar, "-")),
+		};
+		char *exec;
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			strcpy(cwd, "/");
+		ret = trace_find_program((*args)[0], cwd, &r->traced, &r->trace.scripts, &err);
+		if (!ret) {
+			exec = r->trace.scripts.n ? r->trace.scripts.v[0] : r->traced;
+			ret = trace_run(&r->trace, exec, *args, &ro, &r->diags, &err);
+		}
+		if (ret < 0)
+			diag_add(&r->diags, DIAG_ERROR, NULL, "--trace: %s", err.buf);
+		*args = &r->traced;
+		*n = ret < 0 ? 0 : 1;
+	}
+	if (!ret) {
+		trace_merge(&r->trace);
+		if (o->trace.record)
+			ret = save_trace(r);
+	}
+	strbuf_release(&err);
+	return ret < 0 ? -1 : 0;
+}
+
 static int start(struct run *r)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -687,6 +905,7 @@ static int start(struct run *r)
 	r->objs = elfcache_new(&r->parse);
 	r->w = walk_new(r->root, cwd, &r->o->libpath, r->objs);
 	manifest_init(&r->m);
+	trace_init(&r->trace);
 	return 0;
 }
 
@@ -697,6 +916,8 @@ static void finish(struct run *r)
 	elfcache_free(r->objs);
 	root_free(r->root);
 	diags_release(&r->diags);
+	trace_release(&r->trace);
+	free(r->traced);
 }
 
 /* The job: walk, decide, then the view or the outputs.  Returns the exit
@@ -704,12 +925,17 @@ static void finish(struct run *r)
 static int job(struct opts *o, char **args, size_t n)
 {
 	struct run r = { .o = o };
+	bool tracing = o->trace.run || o->trace.replays.n;
 	int ret = start(&r);
 
 	if (ret)
 		goto out;
+	if (tracing && trace_start(&r, &args, &n) < 0)
+		goto out;
 	walk_inputs(&r, args, n);
 	add_trees(&r);
+	if (tracing)
+		trace_walk(&r.trace, r.w, r.root, r.objs, &o->needs);
 	if (sr_interrupted) {
 		diag_add(&r.diags, DIAG_ERROR, NULL, "interrupted");
 		goto out;
@@ -717,6 +943,8 @@ static int job(struct opts *o, char **args, size_t n)
 	walk_record(r.w, &r.m);
 	walk_take_diags(r.w, &r.diags);
 	image_decide(&r.m, r.root, &o->image, &r.diags);
+	if (tracing)
+		trace_decide(&r.trace, &r.m, r.root, &o->image, &r.diags);
 	manifest_sort(&r.m);
 	if (o->mode == MODE_LIST && !r.diags.errors)
 		(o->why ? report_why : report_list)(&r.m, stdout);
@@ -767,5 +995,7 @@ int main(int argc, char **argv)
 	needs_opts_release(&o.needs);
 	strlist_clear(&o.libpath);
 	strlist_clear(&o.adds);
+	strlist_clear(&o.trace.replays);
+	strlist_clear(&o.trace.rules);
 	return ret;
 }

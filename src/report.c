@@ -23,7 +23,7 @@ static void object_reason(const struct mprogram *p, const struct mobject *o,
 			  struct strbuf *out)
 {
 	if (o->is_main) {
-		strbuf_addstr(out, "program");
+		strbuf_addstr(out, p->why ? p->why : "program");
 		return;
 	}
 	if (o->why)
@@ -209,6 +209,11 @@ static void program_head(const struct manifest *m, const struct mprogram *p, boo
 		put(p->objs[0].real, out);
 	}
 	size_of(m, p->dest ? p->dest : p->n_objs ? p->objs[0].real : NULL, sized, out);
+	if (p->why) {
+		fputs("  [", out);
+		put(p->why, out);
+		fputs("]", out);
+	}
 	fputc('\n', out);
 }
 
@@ -273,6 +278,7 @@ void report_tree(const struct manifest *m, const struct shrink_stats *ss, FILE *
 		children(m, p, 0, 1, sized, out);
 		run_time(m, p, sized, out);
 	}
+	report_traced(m, out);
 	if (ss)
 		fprintf(out, "image: %.1f KiB of files, %.1f KiB before stripping; the floor "
 			"(loaded bytes of its ELF files, other files whole) is %.1f KiB\n",
@@ -368,6 +374,7 @@ void report_summary(const struct manifest *m, const struct shrink_stats *ss, FIL
 		fputs(")\n", out);
 	}
 	summary_run_time(m, out);
+	report_traced_summary(m, out);
 	strbuf_release(&sb);
 	free(files);
 }

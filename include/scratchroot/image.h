@@ -40,6 +40,18 @@ int image_add_tree(struct manifest *m, const struct root *r, const char *src,
 		   const char *dest, const struct image_opts *o,
 		   struct strlist *elf_src, struct strlist *elf_dest, struct diags *d);
 
+/*
+ * Adds the one file SRC of root R names (not what lies below a directory)
+ * at DEST (NULL: where SRC leads), with the symlinks crossed on the way at
+ * their own places: a regular file, a directory, or, without FOLLOW, the
+ * symlink SRC itself.  WHY (M's string, or static) is its reason.  An
+ * entry the image holds at that place already (a generated /etc/passwd)
+ * stays as it is and gains the reason.  Returns 0 or -1 (problem in D).
+ */
+int image_add_file(struct manifest *m, const struct root *r, const char *src,
+		   const char *dest, bool follow, const char *why,
+		   const struct image_opts *o, struct diags *d);
+
 /* Adds to M everything its programs' records need, then the base files.
  * Returns 0, or -1 when an error went to D. */
 int image_decide(struct manifest *m, const struct root *r, const struct image_opts *o,

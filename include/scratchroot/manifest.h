@@ -123,6 +123,7 @@ struct mprogram {
 	const char *arg;	/* as given */
 	const char *path;	/* absolute, in the root */
 	const char *dest;	/* where the image holds it, NULL: at path */
+	const char *why;	/* NULL: an input; else why it came ("traced: pid 7, openat") */
 	bool ok;		/* every dependency resolved */
 	const struct elfobj *elf;	/* NULL: not parsed */
 	const struct ldso *ldso;	/* NULL: static, or not parsed */
@@ -133,6 +134,29 @@ struct mprogram {
 	struct avec bundles;	/* the run-time bundles that gave it files */
 };
 
+/* One path a traced run saw (trace.h), and what the image got of it. */
+struct mtraced {
+	const char *path;	/* as the program named it */
+	const char *real;	/* where it leads in the root, NULL: nowhere or the same */
+	const char *kind;	/* "opened", "probed"... */
+	const char *seen;	/* "pid 42, openat" */
+	const char *fate;	/* "added", "left out: under /proc"... */
+	bool added;		/* the trace added it: nothing else put it there */
+	bool searched;		/* a probe on a search path: of a directory searched,
+				 * or of a name found in another directory */
+};
+
+/* A traced run or a record file replayed, for the views. */
+struct mtrace {
+	const char *label;	/* "run of /usr/bin/git clone ..." */
+	const char *outcome;	/* "exit 0 after 0.2 s, 3 processes", or NULL */
+	struct mtraced *v;	/* sorted by path */
+	size_t n;
+	size_t n_added, n_elf, n_probed, n_searched, n_left_out, n_known;
+	size_t n_bytecode;	/* Python modules kept as bytecode alone */
+	struct avec sources;	/* .py files kept because no .pyc was loaded */
+};
+
 struct manifest {
 	struct mentry *v;
 	size_t n, alloc;
@@ -140,6 +164,8 @@ struct manifest {
 	struct strmap parents;	/* every directory an entry lies under */
 	struct mprogram *progs;
 	size_t n_progs, a_progs;
+	struct mtrace *traces;	/* on the arena; set by trace_decide() */
+	size_t n_traces;
 	struct arena arena;	/* every string of the entries and records */
 	int stage_fd;		/* the staged files' directory (shrink.h), or -1 */
 };

@@ -13,6 +13,9 @@
  *           time with their reasons.
  *  summary: the totals against the floor, the largest files, and each file
  *           loaded at run time once, with its reason.
+ *  traced:  (--tree and the summary) each traced run or record replayed:
+ *           its outcome, what it added, the names it probed and did not
+ *           find, what was left out and why (reporttrace.c).
  */
 #ifndef SCRATCHROOT_REPORT_H
 #define SCRATCHROOT_REPORT_H
@@ -32,5 +35,9 @@ void report_why(const struct manifest *m, FILE *out);
 /* SS (may be NULL: sizes unknown) are the shrink figures of M. */
 void report_tree(const struct manifest *m, const struct shrink_stats *ss, FILE *out);
 void report_summary(const struct manifest *m, const struct shrink_stats *ss, FILE *out);
+
+/* The "traced" section of --tree, and its lines of the summary. */
+void report_traced(const struct manifest *m, FILE *out);
+void report_traced_summary(const struct manifest *m, FILE *out);
 
 #endif
