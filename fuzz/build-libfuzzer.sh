@@ -45,7 +45,7 @@ for name in elfobj ldcache ldconf gofacts strip; do
 	"$cc" -std=c11 -g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I "$srcdir/include" -I "$build" $pkg_cflags ${CFLAGS:-} \
-		-DELFFILE_HEAD=256 -DGOFACTS_WINDOW=512 \
+		-DELFFILE_HEAD=256 -DGOFACTS_WINDOW=512 -DELFOBJ_LARGE=256 \
 		"$target" "${lib_sources[@]}" $pkg_libs -o "$out"
 	echo "built $out"
 done

@@ -38,8 +38,11 @@ struct parse {
 	size_t n_bufs, a_bufs;
 	struct seg *load;
 	size_t n_load, alloc_load;
-	const char *strtab;
+	const char *strtab;	/* DT_STRTAB whole, or NULL when read by blocks */
 	size_t strsz;
+	uint64_t str_off;	/* its file offset */
+	const char **str_blocks;	/* a large one: its STR_BLOCK-byte blocks
+					 * read, each on first need */
 	struct strbuf *err;
 };
 
@@ -63,16 +66,6 @@ static int vaddr_to_off(const struct parse *p, uint64_t vaddr, uint64_t *off,
 		}
 	}
 	return -ENOEXEC;
-}
-
-/* A string from DT_STRTAB, or NULL when the index or terminator is bad. */
-static const char *str_at(const struct parse *p, uint64_t idx)
-{
-	if (!p->strtab || idx >= p->strsz)
-		return NULL;
-	if (!memchr(p->strtab + idx, '\0', p->strsz - idx))
-		return NULL;
-	return p->strtab + idx;
 }
 
 /* libelf over the whole file: for the section headers, program headers
@@ -107,6 +100,87 @@ static Elf_Data *chunk(struct parse *p, uint64_t off, uint64_t len, Elf_Type typ
 static const char *bytes(struct parse *p, uint64_t off, uint64_t len)
 {
 	return elffile_bytes(p->f, off, len);
+}
+
+/*
+ * DT_STRTAB is read whole when it is small or in the head.  A large one (a
+ * Go program or a library exporting every symbol: 5 MB of names) is read a
+ * block at a time, as the names looked at need: DT_NEEDED and the version
+ * names, the imports (see read_imports()).
+ */
+#ifndef ELFOBJ_LARGE
+#define ELFOBJ_LARGE (512u << 10)	/* fuzz builds make it small */
+#endif
+#define STR_BLOCK 4096u
+
+static const char *str_block(struct parse *p, size_t b)
+{
+	uint64_t at = (uint64_t)b * STR_BLOCK;
+
+	if (!p->str_blocks[b])
+		p->str_blocks[b] = bytes(p, p->str_off + at,
+					 p->strsz - at < STR_BLOCK ? p->strsz - at : STR_BLOCK);
+	return p->str_blocks[b];
+}
+
+/* A string from DT_STRTAB, or NULL when the index or terminator is bad. */
+static const char *str_at(struct parse *p, uint64_t idx)
+{
+	const char *blk, *s;
+	size_t in, n;
+
+	if (idx >= p->strsz)
+		return NULL;
+	if (!p->str_blocks) {
+		if (!p->strtab || !memchr(p->strtab + idx, '\0', p->strsz - idx))
+			return NULL;
+		return p->strtab + idx;
+	}
+	if (!(blk = str_block(p, (size_t)(idx / STR_BLOCK))))
+		return NULL;
+	in = (size_t)(idx % STR_BLOCK);
+	n = p->strsz - (idx - in) < STR_BLOCK ? (size_t)(p->strsz - (idx - in)) : STR_BLOCK;
+	if (memchr(blk + in, '\0', n - in))
+		return blk + in;
+	/* A name across blocks: read from it on, more each time. */
+	for (uint64_t len = 2 * STR_BLOCK;; len *= 2) {
+		if (len > p->strsz - idx)
+			len = p->strsz - idx;
+		if (!(s = bytes(p, p->str_off + idx, len)))
+			return NULL;
+		if (memchr(s, '\0', len))
+			return s;
+		if (len == p->strsz - idx)
+			return NULL;
+	}
+}
+
+/* DT_STRTAB at OFF, SIZE bytes: whole, or by blocks when large. */
+static void strtab_init(struct parse *p, uint64_t off, size_t size)
+{
+	p->str_off = off;
+	p->strsz = size;
+	if (size > ELFOBJ_LARGE && !in_head(p, off, size)) {
+		p->str_blocks = xcalloc(size / STR_BLOCK + 1, sizeof(*p->str_blocks));
+		return;
+	}
+	p->strtab = bytes(p, off, size);
+	if (!p->strtab)
+		p->strsz = 0;
+}
+
+/* The whole DT_STRTAB, read now if it was left to blocks; NULL when it
+ * cannot be read. */
+static const char *strtab_whole(struct parse *p)
+{
+	if (p->str_blocks) {
+		free(p->str_blocks);
+		p->str_blocks = NULL;
+		p->strtab = p->strsz ? bytes(p, p->str_off, p->strsz) : NULL;
+		if (!p->strtab)
+			p->strsz = 0;
+	}
+	return p->strtab;
 }
 
 /* N entries of TYPE (ENTSZ bytes each in the file) at OFF, as an array of
@@ -579,29 +653,42 @@ static uint32_t word32(const struct parse *p, const char *b, uint64_t i)
 		       : (uint32_t)w[3] << 24 | (uint32_t)w[2] << 16 | (uint32_t)w[1] << 8 | w[0];
 }
 
+/* DT_GNU_HASH's header and buckets (as the file has them). */
+struct gnuhash {
+	uint32_t nbucket, symoffset;
+	const char *buckets;
+	uint64_t chain;		/* the file offset of chain[0] (symbol symoffset) */
+};
+
 /* How many entries DT_SYMTAB has: the loader never needs to know, so the
  * file says it only through its hash tables (DT_HASH's nchain, or the
- * highest index DT_GNU_HASH reaches).  0 when neither tells. */
-static uint64_t count_symbols(struct parse *p, const struct dyninfo *d)
+ * highest index DT_GNU_HASH reaches).  0 when neither tells.  *G is
+ * DT_GNU_HASH when there is one (G->buckets NULL otherwise). */
+static uint64_t count_symbols(struct parse *p, const struct dyninfo *d, struct gnuhash *g)
 {
 	enum { BLOCK = 64 };
-	uint64_t off, avail;
+	uint64_t off, avail, hash_n = 0;
 	uint32_t nbucket, symoffset, bloom, last = 0;
 	size_t word = p->ident[EI_CLASS] == ELFCLASS64 ? 8 : 4;
 	const char *b;
 
+	memset(g, 0, sizeof(*g));
 	if (d->hash && vaddr_to_off(p, d->hash, &off, &avail) == 0 &&
 	    (b = bytes(p, off, 8)))
-		return word32(p, b, 1);
+		hash_n = word32(p, b, 1);
 	if (!d->gnu_hash || vaddr_to_off(p, d->gnu_hash, &off, &avail) < 0 ||
 	    !(b = bytes(p, off, 16)))
-		return 0;
+		return hash_n;
 	nbucket = word32(p, b, 0);
 	symoffset = word32(p, b, 1);
 	bloom = word32(p, b, 2);
 	off += 16 + (uint64_t)bloom * word;
 	if (nbucket && !(b = bytes(p, off, 4ull * nbucket)))
-		return 0;
+		return hash_n;
+	if (nbucket)
+		*g = (struct gnuhash){ nbucket, symoffset, b, off + 4ull * nbucket };
+	if (hash_n)
+		return hash_n;
 	for (uint32_t i = 0; i < nbucket; i++)
 		if (word32(p, b, i) > last)
 			last = word32(p, b, i);
@@ -625,61 +712,168 @@ static uint64_t count_symbols(struct parse *p, const struct dyninfo *d)
 	return 0;
 }
 
-/* The undefined global symbols of DT_SYMTAB: what the object imports.  A
- * program has hundreds (thousands for C++, mostly mangled "_Z" names): the
- * symbols are read as libelf converted them, without a copy each, and a name
- * is looked at further only when a watched name starts with its letter. */
-static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo *d)
-{
-	bool is64 = p->ident[EI_CLASS] == ELFCLASS64;
-	size_t entsz = gelf_fsize(p->elf, ELF_T_SYM, 1, EV_CURRENT);
-	uint64_t off, avail, n = count_symbols(p, d);
-	/* A table ending in NUL terminates every string it holds. */
-	bool terminated = p->strsz && p->strtab[p->strsz - 1] == '\0';
-	const void *data;
+/* The symbol table being read for imports. */
+struct symtab {
+	uint64_t off, n;	/* file offset, entries */
+	size_t entsz;
+	bool is64;
+};
 
-	if (!d->symtab || !n || (d->syment && d->syment != entsz))
-		return 0;
-	if (vaddr_to_off(p, d->symtab, &off, &avail) < 0)
-		return bad(p, "DT_SYMTAB outside the loaded segments");
-	if (n > avail / entsz)
-		return bad(p, "DT_SYMTAB larger than its segment");
-	if (entsz != (is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym)))
-		return 0;
-	data = entries(p, off, n, entsz, ELF_T_SYM);
-	if (!data)
+/* Entry I's name index, section and binding, from DATA (entries of T
+ * converted to this machine's order). */
+static void sym_fields(const struct symtab *t, const void *data, uint64_t i, uint64_t *st_name,
+		       unsigned *shndx, unsigned *bind)
+{
+	unsigned info;
+
+	if (t->is64) {
+		const Elf64_Sym *sym = (const Elf64_Sym *)data + i;
+
+		*st_name = sym->st_name, info = sym->st_info, *shndx = sym->st_shndx;
+	} else {
+		const Elf32_Sym *sym = (const Elf32_Sym *)data + i;
+
+		*st_name = sym->st_name, info = sym->st_info, *shndx = sym->st_shndx;
+	}
+	*bind = ELF64_ST_BIND(info);
+}
+
+static bool is_import(unsigned shndx, unsigned bind)
+{
+	return shndx == SHN_UNDEF && (bind == STB_GLOBAL || bind == STB_WEAK);
+}
+
+/* The imports among symbols [FROM, TO) of T, each name looked at. */
+static int scan_imports(struct parse *p, struct elfobj *o, const struct symtab *t, uint64_t from,
+			uint64_t to)
+{
+	const void *data = to > from ? entries(p, t->off + from * t->entsz, to - from, t->entsz,
+					      ELF_T_SYM)
+				     : NULL;
+	/* A table ending in NUL terminates every string it holds. */
+	bool terminated = p->strtab && p->strsz && p->strtab[p->strsz - 1] == '\0';
+
+	if (to > from && !data)
 		return bad(p, "unreadable DT_SYMTAB");
-	for (uint64_t i = 1; i < n; i++) {
+	for (uint64_t i = 0; i < to - from; i++) {
 		uint64_t st_name;
-		unsigned info, shndx, bind;
+		unsigned shndx, bind;
 		const char *name;
 		uint32_t h;
 		size_t len;
 
-		if (is64) {
-			const Elf64_Sym *sym = (const Elf64_Sym *)data + i;
-
-			st_name = sym->st_name, info = sym->st_info, shndx = sym->st_shndx;
-		} else {
-			const Elf32_Sym *sym = (const Elf32_Sym *)data + i;
-
-			st_name = sym->st_name, info = sym->st_info, shndx = sym->st_shndx;
-		}
-		bind = ELF64_ST_BIND(info);
-		if (shndx != SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK))
+		sym_fields(t, data, i, &st_name, &shndx, &bind);
+		if (!is_import(shndx, bind))
 			continue;
-		if (st_name >= p->strsz ||
-		    (!terminated && !memchr(p->strtab + st_name, '\0', p->strsz - st_name)))
+		if (terminated)
+			name = st_name < p->strsz ? p->strtab + st_name : NULL;
+		else
+			name = str_at(p, st_name);
+		if (!name)
 			return bad(p, "bad dynamic symbol name index");
-		name = p->strtab + st_name;
 		if (!*name || (p->watch && !p->watch->first[(unsigned char)*name]))
 			continue;
 		if (!hash_name(name, p->strsz - st_name, &h, &len))
 			return bad(p, "bad dynamic symbol name index");
 		keep_import(p, o, name, len, h);
 	}
-	strlist_sort_uniq(&o->imports);
 	return 0;
+}
+
+/* DT_GNU_HASH's hash of NAME (the loader's dl_new_hash). */
+static uint32_t gnu_hash(const char *name)
+{
+	uint32_t h = 5381;
+
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = h * 33 + *c;
+	return h;
+}
+
+/* Symbol NAME of T's hashed part (symbols G->symoffset on) when it is an
+ * import: its bucket's chain walked as the loader looks a name up
+ * (elf/dl-lookup.c do_lookup_x), a symbol read only when its hash matches. */
+static int lookup_import(struct parse *p, struct elfobj *o, const struct symtab *t,
+			 const struct gnuhash *g, const char *name)
+{
+	enum { CHUNK = 16 };
+	uint32_t h = gnu_hash(name);
+	uint64_t i = word32(p, g->buckets, h % g->nbucket);
+
+	if (i < g->symoffset)
+		return 0;	/* an empty bucket */
+	while (i < t->n) {
+		uint64_t k = i - g->symoffset, m = t->n - i < CHUNK ? t->n - i : CHUNK;
+		const char *chain = bytes(p, g->chain + 4 * k, 4 * m);
+
+		if (!chain)
+			return bad(p, "DT_GNU_HASH chain out of bounds");
+		for (uint64_t j = 0; j < m; j++, i++) {
+			uint32_t hw = word32(p, chain, j);
+			const void *sym;
+			uint64_t st_name;
+			unsigned shndx, bind;
+			const char *s;
+
+			if ((hw | 1) == (h | 1)) {
+				sym = entries(p, t->off + i * t->entsz, 1, t->entsz, ELF_T_SYM);
+				if (!sym)
+					return bad(p, "unreadable DT_SYMTAB");
+				sym_fields(t, sym, 0, &st_name, &shndx, &bind);
+				if (is_import(shndx, bind) && (s = str_at(p, st_name)) &&
+				    !strcmp(s, name))
+					keep_import(p, o, name, strlen(name),
+						    (uint32_t)util_fnv1a(name, strlen(name)));
+			}
+			if (hw & 1)
+				return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The undefined global symbols of DT_SYMTAB: what the object imports.  A
+ * program has hundreds (thousands for C++, mostly mangled "_Z" names): the
+ * symbols are read as libelf converted them, without a copy each, and a name
+ * is looked at further only when a watched name starts with its letter.
+ *
+ * A large table (a Go program or a library that exports everything: 120,000
+ * symbols, 8 MB with their names) is not read whole when the imports are
+ * watched and DT_GNU_HASH is there: the symbols before its symoffset (the
+ * ones the linker leaves out of the hash: the undefined ones, mostly) are
+ * read, and each watched name is looked up in the hashed part (where an
+ * executable's undefined functions whose address is taken sit).
+ */
+static int read_imports(struct parse *p, struct elfobj *o, const struct dyninfo *d)
+{
+	struct symtab t = { .is64 = p->ident[EI_CLASS] == ELFCLASS64,
+			    .entsz = gelf_fsize(p->elf, ELF_T_SYM, 1, EV_CURRENT) };
+	struct gnuhash g;
+	uint64_t avail;
+	int r;
+
+	t.n = count_symbols(p, d, &g);
+	if (!d->symtab || !t.n || (d->syment && d->syment != t.entsz))
+		return 0;
+	if (vaddr_to_off(p, d->symtab, &t.off, &avail) < 0)
+		return bad(p, "DT_SYMTAB outside the loaded segments");
+	if (t.n > avail / t.entsz)
+		return bad(p, "DT_SYMTAB larger than its segment");
+	if (t.entsz != (t.is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym)))
+		return 0;
+	if (!p->watch || !g.buckets || g.symoffset >= t.n ||
+	    (t.n - g.symoffset) * t.entsz <= ELFOBJ_LARGE) {
+		if (!strtab_whole(p) && p->strsz)
+			return bad(p, "unreadable DT_STRTAB");
+		r = scan_imports(p, o, &t, 1, t.n);
+	} else {
+		r = scan_imports(p, o, &t, 1, g.symoffset ? g.symoffset : 1);
+		for (size_t i = 0; r == 0 && i < p->watch->n; i++)
+			r = lookup_import(p, o, &t, &g, p->watch->names[i]);
+	}
+	strlist_sort_uniq(&o->imports);
+	return r;
 }
 
 /* For a static program, the functions it links in (from .symtab, when not
@@ -862,10 +1056,7 @@ static int parse(struct parse *p, struct elfobj *o)
 			ret = bad(p, "DT_STRTAB outside the loaded segments");
 			goto out;
 		}
-		p->strsz = d.strsz < avail ? d.strsz : avail;
-		p->strtab = bytes(p, off, p->strsz);
-		if (!p->strtab)
-			p->strsz = 0;
+		strtab_init(p, off, d.strsz < avail ? d.strsz : avail);
 	}
 	if ((ret = strings(p, d.needed, d.n_needed, &o->needed, "DT_NEEDED")) < 0 ||
 	    (ret = strings(p, d.filter, d.n_filter, &o->filter, "DT_FILTER")) < 0 ||
@@ -907,6 +1098,7 @@ int elfobj_parse_file(struct elffile *f, const struct elfobj_opts *opts,
 		elf_end(p.elf);
 	if (p.fd_elf)
 		elf_end(p.fd_elf);
+	free(p.str_blocks);
 	for (size_t i = 0; i < p.n_bufs; i++)
 		free(p.bufs[i]);
 	free(p.bufs);

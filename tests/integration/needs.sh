@@ -652,6 +652,36 @@ openssl_legacy_provider() {
 	expect_err_has "warning: OpenSSL's configuration loads provider 'legacy', but $modules/legacy.so is not in the root"
 }
 
+# ---- a large symbol table ----
+
+# 30000 exported functions (-rdynamic) put the dynamic symbol table past
+# the size read whole: the imports come from the symbols before
+# DT_GNU_HASH's symoffset and from lookups of the watched names in the
+# hashed part, where getservbyname sits (its address taken in non-PIE code).
+imports_of_a_large_symbol_table() {
+	need_root
+	awk 'BEGIN { print ".section .note.GNU-stack,\"\",@progbits"; print ".text"
+		for (i = 0; i < 30000; i++)
+			printf ".globl sr_export_%d\n.type sr_export_%d,@function\nsr_export_%d: ret\n", i, i, i }' \
+		>"$W/exports.s"
+	fixture exports -fno-pic -no-pie -rdynamic "$W/exports.s"
+	expect_run "80/tcp root" "$W/exports"
+	_n=$(readelf -W --dyn-syms "$W/exports" | grep -c ' sr_export_')
+	[ "$_n" = 30000 ] || fail "fixture: $_n exported functions, expected 30000"
+	readelf -W --dyn-syms "$W/exports" | grep -q '[1-9a-f][0-9a-f]* *0 FUNC *GLOBAL DEFAULT *UND getservbyname' ||
+		fail "fixture: getservbyname has no PLT address (not in the hashed part)"
+	sr -q -o "$W/T1" "$W/exports"
+	expect_rc 0
+	expect_run "80/tcp root" "$ct" "$W/T1" "$W/exports"
+	sr_tree -q "$W/exports"
+	expect_rc 0
+	expect_out_has "    file /etc/services  [service names (getservbyname)]"
+	expect_out_has "    file /etc/nsswitch.conf (written by scratchroot)  [NSS configuration; $W/exports imports user, host or service lookups]"
+	sr -q -o "$W/T2" --without netbase "$W/exports"
+	expect_rc 0
+	expect_run_fails "unknown service http/tcp" "$ct" "$W/T2" "$W/exports"
+}
+
 scenario N01 "libgcc_s: pthread_cancel of a blocked thread" libgcc_s_for_pthread_cancel
 scenario N02 "nss and base: getpwuid(0), getgrgid(0)" nss_for_getpwuid_and_getgrgid
 scenario N03 "netbase: getservbyname" netbase_for_getservbyname
@@ -687,4 +717,5 @@ scenario N15 "certs: NSS's libnssckbi.so, loaded from libnss3's directory" n15_n
 scenario N16 "terminfo: tput colors, clear, --with terminfo=NAME" terminfo_for_tput_and_clear
 scenario N17 "locale: --with locale=C.UTF-8 for setlocale(LC_ALL, \"\")" locale_c_utf8_on_request
 scenario N18 "config: openssl.cnf includes a file activating the legacy provider (md4)" openssl_legacy_provider
+scenario N19 "a table of 30000 symbols: imports through DT_GNU_HASH" imports_of_a_large_symbol_table
 finish
