@@ -305,6 +305,67 @@ static char *object_rodata(const struct walk *w, const struct dso *d, size_t *le
 	return buf;
 }
 
+/*
+ * Which of the N strings NEEDLES (each with its NUL) are in the read-only
+ * data of D, as memmem() over object_rodata()'s buffer would tell, but read
+ * in pieces from the end: in a static program the C library's strings come
+ * after the program's own (the linker lays out its archive members last),
+ * so a search that stops once every string is found reads a tail of a few
+ * hundred KiB out of megabytes.  Sets FOUND[i]; false when D is unreadable.
+ */
+#define RODATA_PIECE (256u << 10)
+static bool rodata_has(const struct walk *w, const struct dso *d, const char *const *needles,
+		       size_t n, bool *found)
+{
+	const struct elfobj *e = d ? dso_elf(d) : NULL;
+	size_t total = 0, max = 0, left = n;
+	char *buf;
+	int fd;
+
+	for (size_t k = 0; k < n; k++) {
+		size_t m = strlen(needles[k]) + 1;
+
+		found[k] = false;
+		max = m > max ? m : max;
+	}
+	if (!e || !dso_real(d) || !e->n_rodata)
+		return false;
+	for (size_t i = 0; i < e->n_rodata; i++) {
+		if (e->rodata[i].size > MAX_OBJECT - total)
+			return false;
+		total += (size_t)e->rodata[i].size + 1;
+	}
+	fd = root_open_file(walk_root(w), dso_real(d));
+	if (fd < 0)
+		return false;
+	buf = xmalloc(RODATA_PIECE + max);
+	for (size_t i = e->n_rodata; i-- > 0 && left;) {
+		/* The range and the NUL after it, as object_rodata() has them;
+		 * each piece overlaps the one after by MAX - 1 bytes. */
+		uint64_t size = e->rodata[i].size, hi = size + 1;
+
+		while (hi > 0 && left) {
+			uint64_t lo = hi > RODATA_PIECE ? hi - RODATA_PIECE : 0;
+			uint64_t end = hi + max - 1 < size + 1 ? hi + max - 1 : size + 1;
+			size_t want = (size_t)((end < size ? end : size) - lo), got;
+			ssize_t r = want ? pread(fd, buf, want, (off_t)(e->rodata[i].offset + lo)) : 0;
+
+			got = r > 0 ? (size_t)r : 0;
+			if (end == size + 1 || got < want)
+				buf[got++] = '\0';
+			for (size_t k = 0; k < n; k++)
+				if (!found[k] && memmem(buf, got, needles[k], strlen(needles[k]) + 1)) {
+					found[k] = true;
+					left--;
+				}
+			hi = lo;
+		}
+	}
+	free(buf);
+	close(fd);
+	return true;
+}
+
 /* Each NUL-terminated string of BUF that starts with PREFIX, in turn. */
 static const char *next_string(const char *buf, size_t len, const char *prefix,
 			       const char **pos)
@@ -1540,10 +1601,10 @@ static void gave(struct ctx *c, enum bundle b, size_t *size)
 
 void needs_prepare(struct walk *w, struct program *p)
 {
+	static const char *const nss_strings[] = { "/etc/nsswitch.conf", "libnss_%s.so%s" };
 	const struct elfobj *e = program_elf(p);
 	struct needs_facts *f;
-	size_t len = 0;
-	char *buf;
+	bool found[2];
 
 	if (program_facts(p) || !e)
 		return;
@@ -1554,13 +1615,14 @@ void needs_prepare(struct walk *w, struct program *p)
 	 * are searched through; the rest is told by their imports. */
 	if (e->is_go || !program_ldso(p))
 		f->is_go = read_go(w, p, &f->go);
-	/* glibc's NSS code names its configuration file in .rodata. */
-	buf = !program_ldso(p) && !f->is_go ? object_rodata(w, program_main(p), &len) : NULL;
-	f->static_nss = buf && memmem(buf, len, "/etc/nsswitch.conf", 19);
-	/* nss_module.c (2.33) names modules with this format; before it,
+	/* glibc's NSS code names its configuration file in .rodata;
+	 * nss_module.c (2.33) names modules with the format, while before it
 	 * nsswitch.c pasted the parts together with stpcpy. */
-	f->old_nss = f->static_nss && !memmem(buf, len, "libnss_%s.so%s", 15);
-	free(buf);
+	if (!program_ldso(p) && !f->is_go &&
+	    rodata_has(w, program_main(p), nss_strings, 2, found)) {
+		f->static_nss = found[0];
+		f->old_nss = found[0] && !found[1];
+	}
 }
 
 int needs_apply(struct walk *w, struct program *p, const struct needs_opts *o)
