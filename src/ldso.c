@@ -196,11 +196,12 @@ static void add_hwcaps(struct ldso *l)
  * loader image: glibc's SYSTEM_DIRS (elf/gen-trusted-dirs.awk). */
 static void scan_sysdirs(const char *buf, size_t len, struct strlist *out)
 {
-	for (size_t i = 0; i + 1 < len; i++) {
+	for (const char *p = buf; len > 1 && (p = memchr(p, '/', len - 1 - (size_t)(p - buf)));
+	     p++) {
 		struct strlist run = STRLIST_INIT;
-		size_t j = i;
+		size_t i = (size_t)(p - buf), j = i;
 
-		if (buf[i] != '/' || (i && buf[i - 1] != '\0'))
+		if (i && buf[i - 1] != '\0')
 			continue;
 		for (;;) {
 			const char *s = buf + j, *end = memchr(s, '\0', len - j);
